@@ -1,0 +1,37 @@
+// Showing bytes to people: escaping, so that CR, NUL and invalid UTF-8 are visible in reports,
+// and a compact diff that marks where what arrived departs from what was expected.
+#ifndef PARLEY_HARNESS_BYTES_TEXT_H_
+#define PARLEY_HARNESS_BYTES_TEXT_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace parley::harness {
+
+// Printable ASCII and valid UTF-8 stay as they are; backslash becomes `\\`; `\r`, `\n`, `\t`,
+// `\0` use those escapes; other control bytes and bytes that are not part of valid UTF-8 become
+// `\xHH`. The result is valid UTF-8 and reads back with UnescapeText.
+std::string EscapeBytes(std::string_view bytes);
+
+// The scenario-text escapes: `\r \n \t \0 \\ \" \xHH \e`; anything else after a backslash is an
+// error. On error returns false and sets `*error` (with the offending offset) and leaves `*out`
+// unspecified.
+bool UnescapeText(std::string_view text, std::string* out, std::string* error);
+
+// Index of the first byte where `a` and `b` differ; the shorter length when one is a prefix of
+// the other; npos when they are equal.
+std::size_t FirstDifference(std::string_view expected, std::string_view actual);
+
+// A few lines for a failure report: the expected and actual bytes, escaped, around the first
+// difference (with up to `context` bytes before it), and a caret line marking that point, e.g.
+//   expected: "HTTP/1.1 200 OK\r\n"
+//     actual: "HTTP/1.1 404 Not Found\r\n"
+//                       ^ byte 9
+// Long inputs are cut with "..." so the marked point stays visible.
+std::string RenderDiff(std::string_view expected, std::string_view actual,
+                       std::size_t context = 40);
+
+}  // namespace parley::harness
+
+#endif  // PARLEY_HARNESS_BYTES_TEXT_H_

@@ -1,0 +1,1 @@
+#include "targets/http/body_reader.h"

@@ -1,0 +1,1 @@
+#include "targets/http/chunked_decoder.h"

@@ -1,0 +1,1 @@
+#include "targets/http/parse_error.h"

@@ -1,0 +1,1 @@
+#include "targets/http/request_parser.h"
