@@ -34,10 +34,10 @@ struct HttpResponse {
   std::string reason;
   std::vector<std::pair<std::string, std::string>> headers;  // in order, names as received
   std::string body;                                          // decoded (chunked removed)
-  bool interim = false;       // a 1xx response (e.g. 100 Continue)
-  bool chunked = false;       // the body was chunked
-  bool close_delimited = false;  // the body ended with the connection
-  std::string raw;            // the exact bytes of this response, for transcripts
+  bool interim = false;                                      // a 1xx response (e.g. 100 Continue)
+  bool chunked = false;                                      // the body was chunked
+  bool close_delimited = false;                              // the body ended with the connection
+  std::string raw;  // the exact bytes of this response, for transcripts
 
   // Case-insensitive lookup of the first field with this name.
   std::optional<std::string_view> Header(std::string_view name) const;
