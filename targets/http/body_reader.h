@@ -56,6 +56,7 @@ class BodyReader {
   BodyFraming framing_ = BodyFraming::kNone;
   std::uint64_t remaining_ = 0;
   std::uint64_t decoded_ = 0;
+  ParseError error_ = ParseError::kNone;  // latched: every Read after an error repeats it
   ChunkedDecoder chunked_;
 };
 

@@ -1,1 +1,537 @@
 #include "targets/http/request_parser.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "targets/http/char_class.h"
+
+namespace parley::http {
+
+namespace {
+
+using internal::CharClass;
+using internal::EqualsLower;
+using internal::Is;
+using internal::IsWhitespace;
+
+// FieldSpan holds 32-bit offsets: a head may not be longer than these caps allow.
+constexpr std::size_t kMaxSectionLimit = std::size_t{1} << 30;
+
+Limits Clamped(Limits limits) {
+  limits.max_request_line = std::min(limits.max_request_line, kMaxSectionLimit);
+  limits.max_header_section = std::min(limits.max_header_section, kMaxSectionLimit);
+  return limits;
+}
+
+// Field lines to make room for up front: as many as the limits allow (the shortest field line
+// is "a:" LF), but no more than kMaxPreallocatedFields, so that generous limits do not cost
+// every parser a large block; past it the vectors grow once and keep their capacity.
+constexpr std::size_t kMaxPreallocatedFields = 1024;
+
+std::size_t FieldCapacity(const Limits& limits) {
+  return std::min({limits.max_fields, limits.max_header_section / 3 + 1, kMaxPreallocatedFields});
+}
+
+// Returns the first LF in [p, end), or nullptr: memchr, but a plain loop for the few bytes
+// that a small read or the tail of a line leaves, where calling the C library costs more.
+const char* FindLf(const char* p, const char* end) {
+  if (end - p < 16) {
+    for (; p != end; ++p) {
+      if (*p == '\n') return p;
+    }
+    return nullptr;
+  }
+  return static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+}
+
+// Returns the first byte of [p, end) outside `cls`, or end.
+const char* Skip(const char* p, const char* end, CharClass cls) {
+  while (p != end && Is(*p, cls))
+    ++p;
+  return p;
+}
+
+// Returns the first byte from p on outside `cls`. REQUIRES: such a byte follows p in the buffer,
+// as the CR or LF ending a line does for every class in char_class.h.
+const char* SkipToLineEnd(const char* p, CharClass cls) {
+  while (true) {
+    if (!Is(p[0], cls)) return p;
+    if (!Is(p[1], cls)) return p + 1;
+    if (!Is(p[2], cls)) return p + 2;
+    if (!Is(p[3], cls)) return p + 3;
+    p += 4;
+  }
+}
+
+#if defined(__SSE2__)
+// Bit i is set when p[i] is a control byte or DEL, for the 16 bytes from p.
+int ControlMask(const char* p) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  // A byte is a control when min(byte, 0x1f) == byte, compared unsigned.
+  const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1f)), bytes);
+  return _mm_movemask_epi8(_mm_or_si128(control, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7f))));
+}
+#endif
+
+// Returns the first byte from p on that a field value does not allow; `line_end` (a CR or LF)
+// is the latest. Field values are the bulk of a head, so where SSE2 is available this looks at
+// 16 bytes at a time, finishing with one load that overlaps bytes already checked, as long as
+// it stays after `buffer`, the first byte of the caller's buffer.
+const char* SkipFieldValue(const char* buffer, const char* p, const char* line_end) {
+#if defined(__SSE2__)
+  while (line_end - p >= 16) {
+    const int mask = ControlMask(p);
+    if (mask == 0) {
+      p += 16;
+      continue;
+    }
+    p += __builtin_ctz(static_cast<unsigned>(mask));
+    if (*p != '\t') return p;
+    ++p;  // HTAB is the one control a value allows
+  }
+  if (p != line_end && line_end - buffer >= 16) {
+    const int mask = ControlMask(line_end - 16) >> (16 - (line_end - p));
+    if (mask == 0) return line_end;
+    p += __builtin_ctz(static_cast<unsigned>(mask));
+  }
+#else
+  static_cast<void>(buffer);
+#endif
+  return SkipToLineEnd(p, internal::kFieldValue);
+}
+
+// The reason for a byte that its position does not allow: a CR is always a bare CR, since the
+// CR of a line's CRLF is never part of the line's content.
+ParseError Reject(char c, ParseError otherwise) {
+  return c == '\r' ? ParseError::kBareCr : otherwise;
+}
+
+std::string_view TrimWhitespace(std::string_view text) {
+  while (!text.empty() && IsWhitespace(text.front()))
+    text.remove_prefix(1);
+  while (!text.empty() && IsWhitespace(text.back()))
+    text.remove_suffix(1);
+  return text;
+}
+
+// Splits a comma-separated list value (RFC 9110 section 5.6.1) into its elements, OWS trimmed.
+// Empty elements are returned too; each field decides what they mean.
+class ListReader {
+ public:
+  explicit ListReader(std::string_view value) : rest_(value) {}
+
+  bool Next(std::string_view& element) {
+    if (done_) return false;
+    const std::size_t comma = rest_.find(',');
+    element = TrimWhitespace(rest_.substr(0, comma));
+    if (comma == std::string_view::npos) {
+      done_ = true;
+    } else {
+      rest_.remove_prefix(comma + 1);
+    }
+    return true;
+  }
+
+ private:
+  std::string_view rest_;
+  bool done_ = false;
+};
+
+bool IsToken(std::string_view text) {
+  return !text.empty() && Skip(text.data(), text.data() + text.size(), internal::kToken) ==
+                              text.data() + text.size();
+}
+
+// Every "%" starts a pct-encoded triplet (RFC 3986 section 2.1).
+bool ValidPercentEncoding(std::string_view text) {
+  for (std::size_t i = text.find('%'); i != std::string_view::npos; i = text.find('%', i + 3)) {
+    if (i + 2 >= text.size() || !Is(text[i + 1], internal::kHex) ||
+        !Is(text[i + 2], internal::kHex)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// 1 to 5 digits, at most 65535.
+bool ValidPort(std::string_view port) {
+  if (port.empty() || port.size() > 5) return false;
+  unsigned value = 0;
+  for (char c : port) {
+    if (!Is(c, internal::kDigit)) return false;
+    value = value * 10 + unsigned(c - '0');
+  }
+  return value <= 65535;
+}
+
+// uri-host [ ":" port ] (RFC 9110 section 7.2, RFC 3986 section 3.2.2) with a non-empty host and,
+// when present, a non-empty port; userinfo is not allowed.
+bool ValidAuthority(std::string_view authority, bool require_port) {
+  std::size_t i = 0;
+  if (!authority.empty() && authority[0] == '[') {
+    const std::size_t close = authority.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    for (i = 1; i < close; ++i) {
+      if (!Is(authority[i], internal::kIpLiteral)) return false;
+    }
+    i = close + 1;
+  } else {
+    while (i < authority.size() && Is(authority[i], internal::kRegName))
+      ++i;
+    if (i == 0 || !ValidPercentEncoding(authority.substr(0, i))) return false;
+  }
+  if (i == authority.size()) return !require_port;
+  return authority[i] == ':' && ValidPort(authority.substr(i + 1));
+}
+
+// "http://" or "https://", any case; returns the prefix length, or 0.
+std::size_t HttpSchemePrefix(std::string_view target) {
+  if (target.size() >= 7 && EqualsLower(target.substr(0, 7), "http://")) return 7;
+  if (target.size() >= 8 && EqualsLower(target.substr(0, 8), "https://")) return 8;
+  return 0;
+}
+
+}  // namespace
+
+RequestParser::RequestParser(const Limits& limits)
+    : limits_(Clamped(limits)), pending_limit_(limits_.max_request_line) {
+  spans_.reserve(FieldCapacity(limits_));
+  fields_.resize(FieldCapacity(limits_));
+}
+
+void RequestParser::Reset() {
+  head_ = RequestHead();
+  head_size_ = 0;
+  error_ = ParseError::kNone;
+  spans_.clear();
+  stage_ = Stage::kRequestLine;
+  scan_ = 0;
+  pending_limit_ = limits_.max_request_line;
+  line_begin_ = 0;
+  section_begin_ = 0;
+  method_begin_ = 0;
+  method_size_ = 0;
+  target_begin_ = 0;
+  target_size_ = 0;
+  host_field_ = 0;
+  skipped_empty_line_ = false;
+  has_host_ = false;
+  has_content_length_ = false;
+  has_transfer_encoding_ = false;
+  chunked_final_ = false;
+  unsupported_coding_ = false;
+  connection_close_ = false;
+  connection_keep_alive_ = false;
+}
+
+ParseStatus RequestParser::Parse(std::string_view received) {
+  if (stage_ == Stage::kRequestLine || stage_ == Stage::kFields) {
+    if (scan_ >= received.size()) return ParseStatus::kIncomplete;
+    const char* const lf = FindLf(received.data() + scan_, received.data() + received.size());
+    if (lf != nullptr) return ParseLines(received, lf);
+    scan_ = received.size();
+    return scan_ < pending_limit_ ? ParseStatus::kIncomplete : Fail(PendingLimitError());
+  }
+  return stage_ == Stage::kComplete ? Complete(received) : ParseStatus::kError;
+}
+
+ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf) {
+  const char* const data = received.data();
+  const std::size_t size = received.size();
+  do {
+    scan_ = static_cast<std::size_t>(lf - data) + 1;
+    // A limit is checked before the line's content, so that a line too long is reported the
+    // same way whether it arrived whole or in pieces.
+    if (scan_ > pending_limit_) return Fail(PendingLimitError());
+    std::size_t end = scan_ - 1;
+    if (end > line_begin_ && data[end - 1] == '\r') {
+      --end;
+    } else if (!limits_.allow_bare_lf) {
+      return Fail(ParseError::kBareLf);
+    }
+    const std::size_t begin = line_begin_;
+    line_begin_ = scan_;
+    if (stage_ == Stage::kRequestLine) {
+      if (begin == end) {
+        if (begin != 0 || skipped_empty_line_) return Fail(ParseError::kMalformedRequestLine);
+        skipped_empty_line_ = true;
+        pending_limit_ = scan_ + limits_.max_request_line;
+      } else if (const ParseError error = OnRequestLine(data, begin, end);
+                 error != ParseError::kNone) {
+        return Fail(error);
+      } else {
+        stage_ = Stage::kFields;
+        section_begin_ = scan_;
+        pending_limit_ = scan_ + limits_.max_header_section;
+      }
+    } else if (begin == end) {
+      head_size_ = scan_;
+      if (const ParseError error = OnEndOfFields(); error != ParseError::kNone) {
+        return Fail(error);
+      }
+      return Complete(received);
+    } else if (const ParseError error = OnFieldLine(data, begin, end); error != ParseError::kNone) {
+      return Fail(error);
+    }
+    lf = FindLf(data + scan_, data + size);
+  } while (lf != nullptr);
+  // Whatever completes the current line makes it at least one byte longer than what is here.
+  scan_ = size;
+  return scan_ < pending_limit_ ? ParseStatus::kIncomplete : Fail(PendingLimitError());
+}
+
+ParseError RequestParser::PendingLimitError() const {
+  return stage_ == Stage::kRequestLine ? ParseError::kRequestLineTooLong
+                                       : ParseError::kHeaderSectionTooLarge;
+}
+
+ParseError RequestParser::OnRequestLine(const char* data, std::size_t begin, std::size_t end) {
+  const char* const line = data + begin;
+  const char* const stop = data + end;
+  const char* p = SkipToLineEnd(line, internal::kToken);
+  if (p == stop) return ParseError::kMalformedRequestLine;
+  if (*p != ' ' || p == line) return Reject(*p, ParseError::kInvalidMethod);
+  const std::string_view method(line, p - line);
+
+  const char* const target = p + 1;
+  p = SkipToLineEnd(target, internal::kTarget);
+  bool brackets = false;  // allowed only around an IP literal; OnTarget checks where they are
+  while (p != stop && (*p == '[' || *p == ']')) {
+    brackets = true;
+    p = SkipToLineEnd(p + 1, internal::kTarget);
+  }
+  if (p == stop || (p == target && *p == ' ')) return ParseError::kMalformedRequestLine;
+  if (*p != ' ') return Reject(*p, ParseError::kInvalidTarget);
+  const std::string_view target_text(target, p - target);
+
+  const std::string_view version(p + 1, stop - (p + 1));
+  if (version.size() == 8 && version.substr(0, 5) == "HTTP/" && Is(version[5], internal::kDigit) &&
+      version[6] == '.' && Is(version[7], internal::kDigit)) {
+    if (version[5] != '1') return ParseError::kUnsupportedVersion;
+    head_.version_minor = version[7] - '0';
+  } else if (version.empty() || version.find(' ') != std::string_view::npos) {
+    return ParseError::kMalformedRequestLine;
+  } else {
+    return version.find('\r') != std::string_view::npos ? ParseError::kBareCr
+                                                        : ParseError::kInvalidVersion;
+  }
+
+  if (brackets && target_text.front() == '/') return ParseError::kInvalidTarget;
+  method_begin_ = begin;
+  method_size_ = method.size();
+  target_begin_ = target - data;
+  target_size_ = target_text.size();
+  return OnTarget(method, target_text);
+}
+
+// RFC 9112 section 3.2: which form the target takes, and whether the method allows it.
+// REQUIRES: `target` is not empty and holds only target characters and brackets.
+ParseError RequestParser::OnTarget(std::string_view method, std::string_view target) {
+  if (method == "CONNECT") {
+    if (target == "*" || target.find('/') != std::string_view::npos) {
+      return ParseError::kInvalidTargetForm;
+    }
+    if (!ValidAuthority(target, /*require_port=*/true)) return ParseError::kInvalidTarget;
+    head_.target_form = TargetForm::kAuthority;
+    return ParseError::kNone;
+  }
+  if (target.front() == '/') {
+    if (!ValidPercentEncoding(target)) return ParseError::kInvalidTarget;
+    head_.target_form = TargetForm::kOrigin;
+    return ParseError::kNone;
+  }
+  if (target == "*") {
+    if (method != "OPTIONS") return ParseError::kInvalidTargetForm;
+    head_.target_form = TargetForm::kAsterisk;
+    return ParseError::kNone;
+  }
+  const std::size_t prefix = HttpSchemePrefix(target);
+  if (prefix == 0) return ParseError::kInvalidTargetForm;
+  const std::string_view rest = target.substr(prefix);
+  const std::size_t authority_end = std::min(rest.find('/'), rest.find('?'));
+  const std::string_view authority = rest.substr(0, authority_end);
+  const std::string_view path = rest.substr(authority.size());
+  if (!ValidAuthority(authority, /*require_port=*/false) || !ValidPercentEncoding(path) ||
+      path.find_first_of("[]") != std::string_view::npos) {
+    return ParseError::kInvalidTarget;
+  }
+  head_.target_form = TargetForm::kAbsolute;
+  return ParseError::kNone;
+}
+
+ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::size_t end) {
+  const char* const line = data + begin;
+  const char* const stop = data + end;
+  if (IsWhitespace(*line)) return ParseError::kObsFold;
+  if (spans_.size() >= limits_.max_fields) return ParseError::kTooManyFields;
+  const char* const colon = SkipToLineEnd(line, internal::kToken);
+  if (colon == stop) return ParseError::kMissingColon;
+  if (*colon != ':') {
+    if (IsWhitespace(*colon)) return ParseError::kWhitespaceBeforeColon;
+    return Reject(*colon, ParseError::kInvalidFieldName);
+  }
+  if (colon == line) return ParseError::kInvalidFieldName;
+
+  const char* value = colon + 1;
+  while (IsWhitespace(*value))
+    ++value;
+  if (const char* bad = SkipFieldValue(data, value, stop); bad != stop) {
+    return Reject(*bad, ParseError::kInvalidFieldValue);
+  }
+  const char* value_end = stop;
+  while (value_end != value && IsWhitespace(value_end[-1]))
+    --value_end;
+  spans_.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(colon - line),
+                    static_cast<std::uint32_t>(value - data),
+                    static_cast<std::uint32_t>(value_end - value)});
+  return OnField(std::string_view(line, colon - line), std::string_view(value, value_end - value));
+}
+
+// The fields that decide framing and connection handling; the rest are only recorded.
+ParseError RequestParser::OnField(std::string_view name, std::string_view value) {
+  switch (name.size()) {
+    case 4:
+      if (!EqualsLower(name, "host")) break;
+      if (has_host_) return ParseError::kDuplicateHost;
+      if (!ValidAuthority(value, /*require_port=*/false)) {
+        return ParseError::kInvalidHost;
+      }
+      has_host_ = true;
+      host_field_ = spans_.size() - 1;
+      break;
+    case 6:
+      if (EqualsLower(name, "expect")) OnExpect(value);
+      break;
+    case 10:
+      if (EqualsLower(name, "connection")) OnConnection(value);
+      break;
+    case 14:
+      if (EqualsLower(name, "content-length")) return OnContentLength(value);
+      break;
+    case 17:
+      if (EqualsLower(name, "transfer-encoding")) return OnTransferEncoding(value);
+      break;
+    default:
+      break;
+  }
+  return ParseError::kNone;
+}
+
+// RFC 9110 section 8.6: 1*DIGIT; a list or repeated lines only when every value is the same.
+ParseError RequestParser::OnContentLength(std::string_view value) {
+  ListReader list(value);
+  std::string_view element;
+  while (list.Next(element)) {
+    if (element.empty()) return ParseError::kInvalidContentLength;
+    std::uint64_t length = 0;
+    for (char c : element) {
+      if (!Is(c, internal::kDigit)) return ParseError::kInvalidContentLength;
+      const auto digit = static_cast<std::uint64_t>(c - '0');
+      if (length > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) {
+        return ParseError::kContentLengthOverflow;
+      }
+      length = length * 10 + digit;
+    }
+    if (has_content_length_ && length != head_.content_length) {
+      return ParseError::kConflictingContentLength;
+    }
+    has_content_length_ = true;
+    head_.content_length = length;
+  }
+  return ParseError::kNone;
+}
+
+// RFC 9112 section 6.1: the codings of every Transfer-Encoding line, in order, form one list;
+// chunked must be the last and appear once. Empty elements are ignored (RFC 9110 5.6.1).
+ParseError RequestParser::OnTransferEncoding(std::string_view value) {
+  if (head_.version_minor == 0) return ParseError::kTransferEncodingInHttp10;
+  has_transfer_encoding_ = true;
+  bool any = false;
+  ListReader list(value);
+  std::string_view coding;
+  while (list.Next(coding)) {
+    if (coding.empty()) continue;
+    if (!IsToken(coding)) return ParseError::kInvalidTransferEncoding;
+    if (chunked_final_) return ParseError::kChunkedNotFinal;
+    if (EqualsLower(coding, "chunked")) {
+      chunked_final_ = true;
+    } else {
+      unsupported_coding_ = true;
+    }
+    any = true;
+  }
+  return any ? ParseError::kNone : ParseError::kInvalidTransferEncoding;
+}
+
+void RequestParser::OnConnection(std::string_view value) {
+  ListReader list(value);
+  std::string_view option;
+  while (list.Next(option)) {
+    if (EqualsLower(option, "close")) connection_close_ = true;
+    if (EqualsLower(option, "keep-alive")) connection_keep_alive_ = true;
+  }
+}
+
+void RequestParser::OnExpect(std::string_view value) {
+  ListReader list(value);
+  std::string_view expectation;
+  while (list.Next(expectation)) {
+    if (expectation.empty()) continue;
+    if (EqualsLower(expectation, "100-continue") && head_.expect == Expectation::kNone) {
+      head_.expect = Expectation::kContinue;
+    } else if (!EqualsLower(expectation, "100-continue")) {
+      head_.expect = Expectation::kUnsupported;
+    }
+  }
+}
+
+ParseError RequestParser::OnEndOfFields() {
+  if (has_transfer_encoding_) {
+    if (has_content_length_) return ParseError::kContentLengthWithTransferEncoding;
+    if (!chunked_final_) return ParseError::kChunkedNotFinal;
+    if (unsupported_coding_) return ParseError::kUnsupportedTransferCoding;
+    head_.framing = BodyFraming::kChunked;
+  } else if (has_content_length_) {
+    head_.framing = BodyFraming::kContentLength;
+  }
+  if (head_.version_minor >= 1 && !has_host_) return ParseError::kMissingHost;
+  // RFC 9110 section 10.1.1: a 100-continue expectation in an HTTP/1.0 request is ignored.
+  if (head_.version_minor == 0 && head_.expect == Expectation::kContinue) {
+    head_.expect = Expectation::kNone;
+  }
+  if (head_.version_minor >= 1) {
+    head_.keep_alive = !connection_close_;
+  } else {
+    head_.keep_alive = connection_keep_alive_ && !connection_close_;
+  }
+  return ParseError::kNone;
+}
+
+ParseStatus RequestParser::Fail(ParseError error) {
+  error_ = error;
+  stage_ = Stage::kError;
+  return ParseStatus::kError;
+}
+
+ParseStatus RequestParser::Complete(std::string_view received) {
+  const char* const data = received.data();
+  head_.method = std::string_view(data + method_begin_, method_size_);
+  head_.target = std::string_view(data + target_begin_, target_size_);
+  if (fields_.size() < spans_.size()) fields_.resize(spans_.size());
+  for (std::size_t i = 0; i < spans_.size(); ++i) {
+    const FieldSpan& span = spans_[i];
+    fields_[i].name = std::string_view(data + span.name_begin, span.name_size);
+    fields_[i].value = std::string_view(data + span.value_begin, span.value_size);
+  }
+  head_.fields = std::span<const Field>(fields_.data(), spans_.size());
+  head_.host = has_host_ ? fields_[host_field_].value : std::string_view();
+  stage_ = Stage::kComplete;
+  return ParseStatus::kComplete;
+}
+
+}  // namespace parley::http

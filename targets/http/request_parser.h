@@ -14,6 +14,8 @@
 //   }
 //
 // The parser allocates only in its constructor; parsing a request never touches the heap.
+// (Only when Limits allow more than 1024 fields does the first request with more grow the
+// parser's field table, once.)
 // After kComplete or kError, call Reset() before parsing the next request.
 #ifndef PARLEY_TARGETS_HTTP_REQUEST_PARSER_H_
 #define PARLEY_TARGETS_HTTP_REQUEST_PARSER_H_
@@ -57,19 +59,56 @@ class RequestParser {
   void Reset();
 
  private:
-  // Implementation state lives in request_parser.cc's helpers; see there.
+  enum class Stage : std::uint8_t { kRequestLine, kFields, kComplete, kError };
+
+  // Offsets into the caller's buffer, so the buffer may move between calls.
   struct FieldSpan {
     std::uint32_t name_begin, name_size, value_begin, value_size;
   };
+
+  // Handles the line ending at `lf` and every complete line after it.
+  ParseStatus ParseLines(std::string_view received, const char* lf);
+  ParseError PendingLimitError() const;
+
+  // Each On* handles one complete line: [begin, end) is its content without the line end.
+  // They return kNone or the reason the request is rejected.
+  ParseError OnRequestLine(const char* data, std::size_t begin, std::size_t end);
+  ParseError OnTarget(std::string_view method, std::string_view target);
+  ParseError OnFieldLine(const char* data, std::size_t begin, std::size_t end);
+  ParseError OnField(std::string_view name, std::string_view value);
+  ParseError OnContentLength(std::string_view value);
+  ParseError OnTransferEncoding(std::string_view value);
+  void OnConnection(std::string_view value);
+  void OnExpect(std::string_view value);
+  ParseError OnEndOfFields();
+  ParseStatus Fail(ParseError error);
+  ParseStatus Complete(std::string_view received);
 
   Limits limits_;
   RequestHead head_;
   std::size_t head_size_ = 0;
   ParseError error_ = ParseError::kNone;
-  std::vector<FieldSpan> spans_;  // offsets, so the caller's buffer may move between calls
-  std::vector<Field> fields_;     // views materialized from spans_ on completion
-  // Further resumable state (current line start, scan position, line kind, partial results)
-  // is the implementation's to choose.
+  std::vector<FieldSpan> spans_;  // reserved in the constructor; never grows past max_fields
+  std::vector<Field> fields_;     // sized in the constructor; views materialized on completion
+
+  Stage stage_ = Stage::kRequestLine;
+  std::size_t scan_ = 0;           // first byte not yet searched for a line end
+  std::size_t pending_limit_ = 0;  // scan_ may not reach this without a line end (414/431)
+  std::size_t line_begin_ = 0;     // first byte of the line being received
+  std::size_t section_begin_ = 0;  // first byte of the field section
+  std::size_t method_begin_ = 0;   // 0, or 1-2 after an ignored leading empty line
+  std::size_t method_size_ = 0;
+  std::size_t target_begin_ = 0;
+  std::size_t target_size_ = 0;
+  std::size_t host_field_ = 0;  // index in spans_ of the Host field line
+  bool skipped_empty_line_ = false;
+  bool has_host_ = false;
+  bool has_content_length_ = false;
+  bool has_transfer_encoding_ = false;
+  bool chunked_final_ = false;       // the last transfer coding so far is chunked
+  bool unsupported_coding_ = false;  // a coding other than chunked was listed
+  bool connection_close_ = false;
+  bool connection_keep_alive_ = false;
 };
 
 }  // namespace parley::http
