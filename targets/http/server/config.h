@@ -1,0 +1,46 @@
+// ServerConfig: every knob of http-server, filled from the command line (command_line.h) or
+// directly by tests. Plain data; the defaults are the documented flag defaults.
+#ifndef PARLEY_TARGETS_HTTP_SERVER_CONFIG_H_
+#define PARLEY_TARGETS_HTTP_SERVER_CONFIG_H_
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "targets/http/limits.h"
+
+namespace parley::http {
+
+using Duration = std::chrono::milliseconds;
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 picks a free port
+  int threads = 1;
+  std::string root;  // static files; empty serves none
+
+  Limits limits;
+
+  // A request's head must be complete this long after its first byte (then 408).
+  Duration header_timeout = std::chrono::seconds(10);
+  // A connection with no request in progress is closed silently after this long.
+  Duration idle_timeout = std::chrono::seconds(5);
+  // A request body must be complete this long after its head (then 408).
+  Duration body_timeout = std::chrono::seconds(30);
+  // Each write of responses must complete within this (then the connection is dropped).
+  Duration send_timeout = std::chrono::seconds(30);
+  // After a final response, how long the server keeps reading (and discarding) so the client
+  // reads the response instead of a reset.
+  Duration linger = std::chrono::seconds(1);
+  // On SIGINT/SIGTERM, how long requests in flight may take before connections are dropped.
+  Duration shutdown_grace = std::chrono::milliseconds(1500);
+
+  std::size_t max_connections = 10000;
+  bool verbose = false;         // per-request logs on stderr
+  bool handle_signals = false;  // SIGINT/SIGTERM start a graceful shutdown (the program sets it)
+};
+
+}  // namespace parley::http
+
+#endif  // PARLEY_TARGETS_HTTP_SERVER_CONFIG_H_

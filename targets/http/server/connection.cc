@@ -1,0 +1,7 @@
+#include "targets/http/server/connection.h"
+
+namespace parley::http {
+
+template class Connection<Socket>;
+
+}  // namespace parley::http

@@ -1,0 +1,287 @@
+// Connection: drives one Session (session.h) over an asynchronous byte stream with Boost.Asio.
+// It owns the stream and keeps itself alive (shared_ptr) through its pending operations, in the
+// shape of Asio's HTTP server example; its ConnectionManager enforces the session's deadlines.
+//
+// Stream is any AsyncReadStream + AsyncWriteStream with close(), e.g. Socket or
+// boost::beast::test::stream (for tests and fuzzing over memory). For a TCP socket it takes the
+// fast path: non-blocking reads and writes straight from the completion handler, and while idle
+// it waits for readability without holding a buffer (Session::ReleaseIfIdle), so an idle
+// keep-alive connection owns no workspace. After a final response it shuts down sending and
+// reads until EOF or the linger deadline, so the client reads the response rather than a reset.
+//
+// All members run on the stream's executor (one event loop per thread); nothing is locked.
+#ifndef PARLEY_TARGETS_HTTP_SERVER_CONNECTION_H_
+#define PARLEY_TARGETS_HTTP_SERVER_CONNECTION_H_
+
+// clang-format off
+#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74 with C++20
+// clang-format on
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <type_traits>
+
+#include "targets/http/server/connection_manager.h"
+#include "targets/http/server/session.h"
+
+namespace parley::http {
+
+// The server's sockets: bound to one io_context, without a type-erased executor (smaller
+// sockets and smaller pending operations).
+using Socket =
+    boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+
+template <class Stream>
+class Connection final : public ManagedConnection,
+                         public std::enable_shared_from_this<Connection<Stream>> {
+ public:
+  // `context` and `manager` must outlive the connection; without a manager (null) no deadline
+  // is enforced.
+  Connection(Stream stream, SessionContext& context, ConnectionManager* manager,
+             std::uint64_t id = 0)
+      : ManagedConnection(manager),
+        stream_(std::move(stream)),
+        session_(context, Clock::now(), id) {}
+
+  // Begins serving. REQUIRES: owned by a shared_ptr.
+  void Start();
+
+  Clock::time_point deadline() const override { return session_.deadline(); }
+  void OnDeadline(Clock::time_point now) override;
+  void Drain() override;
+  void Abort() override { CloseNow(); }
+
+  const Session& session() const { return session_; }
+
+ private:
+  using Action = Session::Action;
+  using error_code = boost::system::error_code;
+  static constexpr bool kSocket = std::is_base_of_v<boost::asio::socket_base, Stream>;
+
+  void Step();
+  bool WriteNow();
+  bool ReadNow();
+  void WaitReadable();
+  void OnWritten(const error_code& ec);
+  void OnReadable(const error_code& ec);
+  void OnRead(const error_code& ec, std::size_t n);
+  void BeginClose();
+  void LingerRead();
+  void CloseNow();
+
+  Stream stream_;
+  Session session_;
+  bool closed_ = false;
+  bool read_pending_ = false;
+  bool write_pending_ = false;
+  bool lingering_ = false;
+  // Socket only: the last read in this handler returned less than asked, so the receive buffer
+  // was empty; any later data raises a new readiness event. Cleared on every handler entry.
+  bool drained_ = false;
+};
+
+template <class Stream>
+void Connection<Stream>::Start() {
+  if constexpr (kSocket) {
+    error_code ignored;
+    stream_.non_blocking(true, ignored);
+    stream_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+  }
+  Step();
+}
+
+template <class Stream>
+void Connection<Stream>::Drain() {
+  if (closed_) return;
+  session_.Drain();
+  if (write_pending_ || lingering_) return;  // the write's completion or the linger ends it
+  drained_ = false;
+  Step();
+}
+
+template <class Stream>
+void Connection<Stream>::OnDeadline(Clock::time_point now) {
+  if (closed_) return;
+  if (lingering_ || write_pending_) return CloseNow();
+  drained_ = false;
+  session_.Expire(now);
+  Step();
+}
+
+// Runs the session until it waits for the network.
+template <class Stream>
+void Connection<Stream>::Step() {
+  while (!closed_ && !write_pending_ && !lingering_) {
+    switch (session_.Next(Clock::now())) {
+      case Action::kWrite:
+        if (!WriteNow()) return;
+        break;
+      case Action::kRead:
+        if (read_pending_ || !ReadNow()) return;
+        break;
+      case Action::kClose:
+        return BeginClose();
+    }
+  }
+}
+
+// Returns true if all output was sent synchronously.
+template <class Stream>
+bool Connection<Stream>::WriteNow() {
+  const std::string_view out = session_.Output();
+  std::size_t sent = 0;
+  if constexpr (kSocket) {
+    error_code ec;
+    sent = stream_.write_some(boost::asio::buffer(out), ec);
+    if (!ec && sent == out.size()) {
+      session_.Sent(Clock::now());
+      return true;
+    }
+    if (ec && ec != boost::asio::error::would_block) {
+      CloseNow();
+      return false;
+    }
+    if (ec) sent = 0;
+  }
+  write_pending_ = true;
+  boost::asio::async_write(stream_, boost::asio::buffer(out.substr(sent)),
+                           [self = this->shared_from_this()](const error_code& ec, std::size_t) {
+                             self->OnWritten(ec);
+                           });
+  return false;
+}
+
+template <class Stream>
+void Connection<Stream>::OnWritten(const error_code& ec) {
+  write_pending_ = false;
+  drained_ = false;
+  if (closed_) return;
+  if (ec) return CloseNow();
+  session_.Sent(Clock::now());
+  Step();
+}
+
+// Returns true if bytes or EOF were received synchronously.
+template <class Stream>
+bool Connection<Stream>::ReadNow() {
+  if constexpr (kSocket) {
+    if (drained_) {
+      WaitReadable();
+      return false;
+    }
+    const std::span<char> space = session_.ReadSpace();
+    error_code ec;
+    const std::size_t n = stream_.read_some(boost::asio::buffer(space.data(), space.size()), ec);
+    if (ec == boost::asio::error::would_block) {
+      drained_ = true;
+      WaitReadable();
+      return false;
+    }
+    if (ec == boost::asio::error::eof) {
+      session_.ReceivedEof();
+      return true;
+    }
+    if (ec) {
+      CloseNow();
+      return false;
+    }
+    session_.Received(n, Clock::now());
+    drained_ = n < space.size();
+    return true;
+  } else {
+    const std::span<char> space = session_.ReadSpace();
+    read_pending_ = true;
+    stream_.async_read_some(boost::asio::buffer(space.data(), space.size()),
+                            [self = this->shared_from_this()](const error_code& ec, std::size_t n) {
+                              self->OnRead(ec, n);
+                            });
+    return false;
+  }
+}
+
+// Socket only: waits for input without holding a buffer.
+template <class Stream>
+void Connection<Stream>::WaitReadable() {
+  if constexpr (kSocket) {
+    session_.ReleaseIfIdle();
+    read_pending_ = true;
+    stream_.async_wait(Stream::wait_read, [self = this->shared_from_this()](const error_code& ec) {
+      self->OnReadable(ec);
+    });
+  }
+}
+
+template <class Stream>
+void Connection<Stream>::OnReadable(const error_code& ec) {
+  read_pending_ = false;
+  drained_ = false;
+  if (closed_) return;
+  if (ec) return CloseNow();
+  if (lingering_) return LingerRead();
+  Step();
+}
+
+// Generic streams: a read into the session's buffer completed.
+template <class Stream>
+void Connection<Stream>::OnRead(const error_code& ec, std::size_t n) {
+  read_pending_ = false;
+  if (closed_) return;
+  if (ec == boost::asio::error::eof) {
+    session_.ReceivedEof();
+  } else if (ec) {
+    return CloseNow();
+  } else if (n > 0) {
+    session_.Received(n, Clock::now());
+  }
+  Step();
+}
+
+// Graceful close over a socket: FIN first, then discard input until the peer's EOF or the linger
+// deadline. Other streams, and abrupt closes, close at once.
+template <class Stream>
+void Connection<Stream>::BeginClose() {
+  if (!kSocket || !session_.linger()) return CloseNow();
+  if constexpr (kSocket) {
+    lingering_ = true;
+    error_code ignored;
+    stream_.shutdown(Stream::shutdown_send, ignored);
+    if (!read_pending_) LingerRead();
+  }
+}
+
+template <class Stream>
+void Connection<Stream>::LingerRead() {
+  if constexpr (kSocket) {
+    static thread_local char discard[4096];
+    // A bounded number of reads per wake-up, so a flooding peer cannot hold the loop.
+    for (int i = 0; i < 16; ++i) {
+      error_code ec;
+      stream_.read_some(boost::asio::buffer(discard), ec);
+      if (ec == boost::asio::error::would_block) break;
+      if (ec) return CloseNow();
+    }
+    WaitReadable();
+  }
+}
+
+template <class Stream>
+void Connection<Stream>::CloseNow() {
+  if (closed_) return;
+  closed_ = true;
+  if constexpr (kSocket) {
+    error_code ignored;
+    stream_.close(ignored);
+  } else {
+    stream_.close();
+  }
+}
+
+extern template class Connection<Socket>;
+
+}  // namespace parley::http
+
+#endif  // PARLEY_TARGETS_HTTP_SERVER_CONNECTION_H_

@@ -1,0 +1,48 @@
+#include "targets/http/server/worker.h"
+
+#include <cstdio>
+#include <memory>
+
+namespace parley::http {
+
+namespace {
+
+// Spare workspaces kept per loop: enough for bursts of concurrently busy connections.
+constexpr std::size_t kSpareWorkspaces = 64;
+
+}  // namespace
+
+Worker::Worker(const ServerConfig& config, const RequestHandler& handler,
+               std::function<void()> on_connection_closed)
+    : config_(config),
+      pool_(config.limits, kSpareWorkspaces),
+      session_context_{config, handler, pool_, dates_},
+      context_(1),
+      connections_(context_.get_executor(), ConnectionManager::TickFor(config),
+                   std::move(on_connection_closed)) {}
+
+void Worker::Adopt(Socket socket, std::uint64_t id) {
+  if (config_.verbose) {
+    boost::system::error_code ec;
+    const auto peer = socket.remote_endpoint(ec);
+    std::fprintf(stderr, "http-server: connection %llu from %s\n",
+                 static_cast<unsigned long long>(id),
+                 ec ? "an unknown peer"
+                    : (peer.address().to_string() + ":" + std::to_string(peer.port())).c_str());
+  }
+  auto connection =
+      std::make_shared<Connection<Socket>>(std::move(socket), session_context_, &connections_, id);
+  connection->Start();
+  if (draining_) connection->Drain();
+}
+
+void Worker::DrainAll() {
+  draining_ = true;
+  connections_.DrainAll();
+}
+
+void Worker::AbortAll() {
+  connections_.AbortAll();
+}
+
+}  // namespace parley::http
