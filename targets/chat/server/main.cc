@@ -1,0 +1,83 @@
+// chat-server: a multi-client chat room over TCP and UDP that plain nc can use.
+// See docs/chat-server.md for the flags and targets/chat/PROTOCOL.md for the protocol.
+// clang-format off
+#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
+// clang-format on
+
+#include <sys/resource.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <exception>
+#include <iostream>
+#include <memory>
+#include <system_error>
+
+#include "targets/chat/server/chat_server.h"
+#include "targets/chat/server/options.h"
+
+namespace {
+
+namespace asio = boost::asio;
+using parley::chat::ChatServer;
+
+// Each TCP member holds a descriptor: lift the soft limit to the hard one.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+int Run(const parley::chat::ServerOptions& options) {
+  asio::io_context io(1);
+  std::unique_ptr<ChatServer> server;
+  try {
+    server = std::make_unique<ChatServer>(io, options);
+  } catch (const std::system_error& e) {
+    std::cerr << "chat-server: " << e.what() << '\n';
+    return 1;
+  }
+
+  // The first SIGINT or SIGTERM shuts down gracefully; clearing the set gives a second one its
+  // default action, so an impatient Ctrl-C still ends the process.
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& error, int) {
+    if (error) return;
+    boost::system::error_code ignored;
+    signals.clear(ignored);
+    server->Shutdown();
+  });
+
+  server->Start();
+  std::cout << "listening on " << parley::chat::FormatEndpoint(server->local_endpoint())
+            << std::endl;
+  io.run();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  parley::chat::ParsedOptions parsed;
+  try {
+    parsed = parley::chat::ParseOptions(argc, argv);
+  } catch (const parley::chat::UsageError& e) {
+    std::cerr << "chat-server: " << e.what() << "\nTry 'chat-server --help' for more.\n";
+    return 2;
+  }
+  if (parsed.action != parley::chat::OptionsAction::kRun) {
+    std::cout << parsed.text;
+    return 0;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  RaiseDescriptorLimit();
+  try {
+    return Run(parsed.options);
+  } catch (const std::exception& e) {
+    std::cerr << "chat-server: " << e.what() << '\n';
+    return 1;
+  }
+}
