@@ -30,7 +30,12 @@ Session::~Session() {
 
 Session::Action Session::Next(Clock::time_point now) {
   if (close_ == Close::kNow) return Action::kClose;
-  if (close_ == Close::kOpen) Process(now);
+  if (close_ == Close::kOpen) {
+    Process(now);
+  } else if (ws_ && ws_->file_remaining > 0 && ws_->out.empty()) {
+    // The last response on a closing connection may still be sending its file.
+    PumpFile();
+  }
   if (ws_ && !ws_->out.empty() && close_ != Close::kNow) {
     if (!sending_) {
       sending_ = true;

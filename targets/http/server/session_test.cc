@@ -1,9 +1,12 @@
 #include "targets/http/server/session.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <limits>
 #include <random>
 
@@ -188,6 +191,37 @@ TEST(HttpServerSession, ConnectionCloseIsHonoured) {
   EXPECT_TRUE(h.closed);
   EXPECT_TRUE(h.lingers);
   EXPECT_EQ(h.session().requests(), 1u);
+}
+
+// A file answered on a connection that closes after it (Connection: close, HTTP/1.0) arrives
+// whole before the close, also when it is larger than one batch of output.
+TEST(HttpServerSession, StaticFileOnAClosingConnectionArrivesWhole) {
+  namespace fs = std::filesystem;
+  std::string dir = (fs::temp_directory_path() / "parley-session-XXXXXX").string();
+  ASSERT_NE(::mkdtemp(dir.data()), nullptr);
+  const std::string small = "hello from a static file\n";
+  const std::string large(3 * Session::kOutputHighWater + 123, 'x');
+  std::ofstream(fs::path(dir) / "small.txt", std::ios::binary) << small;
+  std::ofstream(fs::path(dir) / "large.txt", std::ios::binary) << large;
+  std::string error;
+  std::optional<StaticFiles> files = StaticFiles::Open(dir, &error);
+  ASSERT_TRUE(files) << error;
+  ServerConfig config;
+  config.root = dir;
+
+  for (const auto& [name, body] : {std::pair{"small", small}, std::pair{"large", large}}) {
+    for (const std::string& request :
+         {"GET /" + std::string(name) + ".txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+          "GET /" + std::string(name) + ".txt HTTP/1.0\r\n\r\n"}) {
+      Harness h(config, &*files);
+      const Response r = Only(h.Feed(request));
+      EXPECT_EQ(r.status, 200) << request;
+      EXPECT_EQ(r.body, body) << request;
+      EXPECT_EQ(r.Header("Connection"), "close") << request;
+      EXPECT_TRUE(h.closed) << request;
+    }
+  }
+  fs::remove_all(dir);
 }
 
 TEST(HttpServerSession, Http10ClosesUnlessItAsksForKeepAlive) {
