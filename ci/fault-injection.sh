@@ -1,0 +1,179 @@
+#!/usr/bin/env bash
+# Proves that the scenario suites catch real bugs: applies each deliberate fault in ci/faults/ to
+# a copy of the tree, rebuilds the release flavour there, plays scenarios/http and scenarios/chat
+# with that copy's binaries, and reports which scenarios caught the fault. A fault is caught when
+# at least one scenario that passes on the unpatched copy fails with the fault applied.
+set -uo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: ci/fault-injection.sh [--work DIR] [--jobs N] [FAULT...]
+
+Plays the HTTP and chat suites once against an unpatched copy of the tree (the baseline), then
+once per fault in ci/faults/*.patch (or only the named ones, e.g. chat-sender-echoed), and prints
+a table: fault, caught or not, and by which scenarios.
+
+  --work DIR   where the copy, its release build and the reports go
+               (default: build/fault-injection)
+  --jobs N     build jobs and scenarios played at once (default: the number of cores)
+  -h, --help   this text
+
+Exit status: 0 when every fault was caught, 1 when one was not (or its patch did not apply or
+build), 2 for a usage error or a baseline that could not be built or played.
+USAGE
+}
+
+cd "$(dirname "$0")/.." || exit 2
+repo=$(pwd)
+work="$repo/build/fault-injection"
+jobs=$(nproc)
+selected=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --work) work=$(realpath -m "$2"); shift ;;
+    --jobs) jobs=$2; shift ;;
+    -*) echo "fault-injection: unknown option '$1' (see --help)" >&2; exit 2 ;;
+    *) selected+=("$1") ;;
+  esac
+  shift
+done
+
+faults=()
+if [ ${#selected[@]} -eq 0 ]; then
+  for patch in ci/faults/*.patch; do faults+=("$(basename "$patch" .patch)"); done
+else
+  for name in "${selected[@]}"; do
+    if [ ! -f "ci/faults/$name.patch" ]; then
+      echo "fault-injection: no fault '$name' (see ci/faults/)" >&2
+      exit 2
+    fi
+    faults+=("$name")
+  done
+fi
+
+src="$work/src"
+build="$work/build"
+reports="$work/reports"
+log="$work/log"
+mkdir -p "$work" "$reports" "$log"
+
+say() { printf 'fault-injection: %s\n' "$*"; }
+
+# A fresh copy of the tree, without build outputs or git metadata. tar keeps modification times,
+# so the release build in $build stays incremental; the files the faults patch are touched so
+# that a fault left in an object file by an interrupted run is always rebuilt away.
+copy_tree() {
+  rm -rf "$src"
+  mkdir -p "$src"
+  tar -C "$repo" --exclude=./build --exclude=./.git -cf - . | tar -C "$src" -xf - || return 1
+  local patched
+  patched=$(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' ci/faults/*.patch | sort -u)
+  for file in $patched; do touch "$src/$file"; done
+}
+
+build_targets() {
+  if [ ! -f "$build/CMakeCache.txt" ]; then
+    cmake -S "$src" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release \
+      "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -g -DNDEBUG" -DPARLEY_BENCHMARKS=OFF >"$log/$1.configure" 2>&1 ||
+      return 1
+  fi
+  cmake --build "$build" --target parley http-server chat-server -j "$jobs" >"$log/$1.build" 2>&1
+}
+
+# Plays both suites; the JSON report lists every scenario with its status.
+play() {
+  (cd "$src" && "$build/bin/parley" run scenarios/http scenarios/chat --targets scenarios/targets.yaml \
+    --bin-dir "$build/bin" --jobs "$jobs" --color never --json "$reports/$1.json" >"$log/$1.play" 2>&1)
+  local status=$?
+  # 0: all passed, 1: some failed, 3: a target could not start. Anything else is no verdict.
+  [ "$status" -le 1 ] || [ "$status" -eq 3 ]
+}
+
+# Prints "<count>\t<names>" for the scenarios that did not pass in $2 but passed in $1.
+newly_failing() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+def not_passed(path):
+    with open(path, encoding="utf-8") as f:
+        report = json.load(f)
+    return {(s["file"], s["name"]) for s in report["scenarios"] if s["status"] != "passed"
+            and s["status"] != "skipped"}
+baseline, faulty = not_passed(sys.argv[1]), not_passed(sys.argv[2])
+caught = sorted(faulty - baseline)
+print(f"{len(caught)}\t" + "; ".join(f"{name} ({file})" for file, name in caught))
+PY
+}
+
+say "copying the tree to $src"
+copy_tree || { say "could not copy the tree"; exit 2; }
+say "building the release flavour in $build (log: $log/baseline.build)"
+if ! build_targets baseline; then
+  say "the unpatched tree does not build:"
+  tail -20 "$log/baseline.build" "$log/baseline.configure" 2>/dev/null
+  exit 2
+fi
+say "playing the suites on the unpatched tree"
+if ! play baseline; then
+  say "the baseline run gave no verdict:"
+  tail -20 "$log/baseline.play"
+  exit 2
+fi
+baseline_failures=$(python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1], encoding="utf-8"))
+print(sum(1 for s in r["scenarios"] if s["status"] not in ("passed", "skipped")))' "$reports/baseline.json")
+say "baseline: $(tail -1 "$log/baseline.play") ($baseline_failures not passing there are ignored below)"
+
+results=()
+missed=0
+for fault in "${faults[@]}"; do
+  patch_file="$repo/ci/faults/$fault.patch"
+  say "fault $fault: $(head -1 "$patch_file" | sed 's/^Fault: //')"
+  if ! patch -p1 -d "$src" --forward --silent <"$patch_file" >"$log/$fault.patch" 2>&1; then
+    say "  the patch does not apply (the code moved on: update ci/faults/$fault.patch)"
+    cat "$log/$fault.patch"
+    results+=("$fault"$'\t'"ERROR"$'\t'"patch does not apply")
+    missed=$((missed + 1))
+    continue
+  fi
+  if ! build_targets "$fault"; then
+    say "  the patched tree does not build (log: $log/$fault.build)"
+    results+=("$fault"$'\t'"ERROR"$'\t'"does not build")
+    missed=$((missed + 1))
+  elif ! play "$fault"; then
+    say "  the run gave no verdict (log: $log/$fault.play)"
+    results+=("$fault"$'\t'"ERROR"$'\t'"no verdict")
+    missed=$((missed + 1))
+  else
+    caught=$(newly_failing "$reports/baseline.json" "$reports/$fault.json")
+    count=${caught%%$'\t'*}
+    names=${caught#*$'\t'}
+    say "  $count scenario(s) caught it"
+    if [ "$count" -gt 0 ]; then
+      results+=("$fault"$'\t'"yes ($count)"$'\t'"$names")
+    else
+      results+=("$fault"$'\t'"NO"$'\t'"-")
+      missed=$((missed + 1))
+    fi
+  fi
+  patch -p1 -R -d "$src" --silent <"$patch_file" >>"$log/$fault.patch" 2>&1 ||
+    { say "  could not take the patch back out"; exit 2; }
+done
+# Leave the build matching the unpatched copy.
+build_targets final >/dev/null 2>&1
+
+echo
+printf '%-36s %-10s %s\n' "fault" "caught" "by"
+printf '%-36s %-10s %s\n' "-----" "------" "--"
+for row in "${results[@]}"; do
+  IFS=$'\t' read -r fault verdict names <<<"$row"
+  printf '%-36s %-10s %s\n' "$fault" "$verdict" "$names"
+done
+echo
+if [ "$missed" -eq 0 ]; then
+  say "all ${#faults[@]} faults were caught"
+  exit 0
+fi
+say "$missed of ${#faults[@]} faults were not caught"
+exit 1

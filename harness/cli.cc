@@ -1,0 +1,438 @@
+// clang-format off
+#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
+// clang-format on
+
+#include "harness/cli.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "harness/catalog.h"
+#include "harness/console_report.h"
+#include "harness/json_report.h"
+#include "harness/junit_report.h"
+#include "harness/plan.h"
+#include "harness/runner.h"
+#include "harness/seeds.h"
+#include "harness/target_config.h"
+#include "harness/target_pool.h"
+
+namespace parley::harness {
+namespace {
+
+namespace po = boost::program_options;
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kUsage = R"(usage: parley COMMAND [OPTIONS] [PATHS...]
+
+Plays YAML scenarios (socket conversations) against the in-tree targets or any HOST:PORT.
+
+commands:
+  run            play the scenarios and report
+  list           show the scenarios a run would play
+  validate       load and check every scenario without playing
+  export-seeds   write every send payload to files, as fuzzing seeds
+
+PATHS are scenario files or folders (searched for *.yaml); default: scenarios
+'parley COMMAND --help' shows the options of a command; docs/runner.md has the details.
+
+exit codes: 0 passed, 1 a scenario failed, 2 cannot load or bad command line,
+            3 a target could not be started, 130/143 interrupted by SIGINT/SIGTERM
+)";
+
+struct Options {
+  std::vector<std::string> paths;
+  std::vector<std::string> filters;
+  std::vector<std::string> tags;
+  std::vector<std::string> exclude_tags;
+  std::vector<std::string> vars;
+  std::vector<std::string> external;
+  std::string shard;
+  std::string targets_file;
+  std::string bin_dir;
+  // run
+  int jobs = 0;
+  int repeat = 1;
+  bool fail_fast = false;
+  double timeout_scale = 1.0;
+  bool verbose = false;
+  std::string junit;
+  std::string json;
+  std::string color = "auto";
+  std::size_t max_receive = 64 * 1024 * 1024;
+  // export-seeds
+  std::string out;
+};
+
+po::options_description SelectionOptions(Options* o) {
+  po::options_description d("selecting scenarios");
+  d.add_options()("filter", po::value(&o->filters)->composing(),
+                  "only scenarios whose name matches this glob (repeatable)")(
+      "tag", po::value(&o->tags)->composing(),
+      "only scenarios with this tag (repeatable: any of them)")(
+      "exclude-tag", po::value(&o->exclude_tags)->composing(),
+      "leave out scenarios with this tag (repeatable)")(
+      "shard", po::value(&o->shard), "I/N: play only the I-th of N stable parts (1 <= I <= N)")(
+      "var", po::value(&o->vars)->composing(),
+      "NAME=VALUE: a variable for ${NAME} (repeatable; wins over 'vars:')")(
+      "targets", po::value(&o->targets_file),
+      "the targets file (default: the nearest targets.yaml at or above the first path)")(
+      "target", po::value(&o->external)->composing(),
+      "NAME=HOST:PORT: play target NAME against a running server instead of starting it "
+      "(repeatable)");
+  return d;
+}
+
+po::options_description RunOptionsDescription(Options* o) {
+  po::options_description d("running");
+  d.add_options()("jobs,j", po::value(&o->jobs),
+                  "scenarios played at once (default: the number of cores)")(
+      "repeat", po::value(&o->repeat), "play each scenario N times")(
+      "fail-fast", po::bool_switch(&o->fail_fast), "start no new scenario after a failure")(
+      "timeout-scale", po::value(&o->timeout_scale),
+      "multiply every timeout by X (slow machines, sanitizers)")(
+      "verbose,v", po::bool_switch(&o->verbose),
+      "show every connection's transcript, also for passing scenarios")(
+      "junit", po::value(&o->junit), "write a JUnit XML report to FILE")(
+      "json", po::value(&o->json), "write a JSON report to FILE")(
+      "color", po::value(&o->color),
+      "auto (default: on a terminal unless NO_COLOR is set), always or never")(
+      "bin-dir", po::value(&o->bin_dir),
+      "the folder of the target binaries, ${bin} in targets.yaml (default: parley's own folder)")(
+      "max-receive", po::value(&o->max_receive),
+      "bytes a connection may receive before it is cut off (default: 67108864)");
+  return d;
+}
+
+[[noreturn]] void UsageError(const std::string& command, const std::string& message) {
+  throw po::error(message + "\nTry 'parley " + command + " --help'.");
+}
+
+// Parses `args` for `command`; false when --help was given (and printed).
+bool Parse(const std::string& command, const std::vector<std::string>& args,
+           const po::options_description& options, Options* o) {
+  po::options_description all;
+  all.add(options);
+  all.add_options()("help,h", "this help")("paths", po::value(&o->paths)->composing(), "");
+  po::positional_options_description positional;
+  positional.add("paths", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+  if (vm.count("help")) {
+    std::cout << "usage: parley " << command << " [OPTIONS] [PATHS...]\n\n" << options << "\n";
+    return false;
+  }
+  po::notify(vm);
+  return true;
+}
+
+std::string SelfDirectory() {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return ".";
+  return self.parent_path().string();
+}
+
+bool SplitNameValue(const std::string& text, std::string* name, std::string* value) {
+  std::size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0) return false;
+  *name = text.substr(0, eq);
+  *value = text.substr(eq + 1);
+  return true;
+}
+
+struct Loaded {
+  Catalog catalog;
+  TargetsConfig targets;
+  bool have_targets = false;
+  std::map<std::string, Endpoint> external;
+  Variables vars;
+  std::vector<PlannedRun> plan;
+};
+
+// Loads and checks everything the options name. Returns kExitPassed or kExitUsage (after
+// printing every error).
+int Load(const std::string& command, Options& o, Loaded* loaded, int repeat) {
+  std::vector<std::string> var_names;
+  for (const std::string& v : o.vars) {
+    std::string name;
+    std::string value;
+    if (!SplitNameValue(v, &name, &value) || !IsValidVariableName(name) ||
+        name.find('.') != std::string::npos) {
+      UsageError(command, "--var takes NAME=VALUE with a plain NAME (got '" + v + "')");
+    }
+    loaded->vars.Set(name, value);
+    var_names.push_back(name);
+  }
+  for (const std::string& t : o.external) {
+    std::string name;
+    std::string address;
+    std::size_t colon = std::string::npos;
+    if (SplitNameValue(t, &name, &address)) colon = address.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
+      UsageError(command, "--target takes NAME=HOST:PORT (got '" + t + "')");
+    }
+    Endpoint e{address.substr(0, colon), address.substr(colon + 1)};
+    if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']') {
+      e.host = e.host.substr(1, e.host.size() - 2);
+    }
+    loaded->external[name] = e;
+  }
+  Selection selection;
+  selection.filters = o.filters;
+  selection.tags = o.tags;
+  selection.exclude_tags = o.exclude_tags;
+  selection.repeat = repeat;
+  std::string error;
+  if (!o.shard.empty() &&
+      !ParseShard(o.shard, &selection.shard_index, &selection.shard_count, &error)) {
+    UsageError(command, error);
+  }
+  if (o.paths.empty()) o.paths.push_back("scenarios");
+  std::vector<std::string> files;
+  if (!FindScenarioFiles(o.paths, &files, &error)) {
+    std::fprintf(stderr, "parley: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  LoadOptions load_options;
+  load_options.variables = var_names;
+  loaded->catalog = LoadCatalog(files, load_options);
+  std::vector<LoadError> errors = loaded->catalog.errors;
+
+  std::string targets_file = o.targets_file.empty() ? FindTargetsFile(o.paths) : o.targets_file;
+  if (!targets_file.empty()) {
+    LoadError target_error;
+    if (LoadTargetsFile(targets_file, &loaded->targets, &target_error)) {
+      loaded->have_targets = true;
+    } else {
+      errors.push_back(target_error);
+    }
+  }
+  std::string known;
+  for (const auto& [name, e] : loaded->external)
+    known += (known.empty() ? "" : ", ") + name;
+  for (const auto& [name, spec] : loaded->targets.targets) {
+    if (loaded->external.count(name) == 0) known += (known.empty() ? "" : ", ") + name;
+  }
+  std::string known_list =
+      known.empty()
+          ? (targets_file.empty()
+                 ? "no targets file was found; give --targets FILE or --target NAME=HOST:PORT"
+                 : "no target is declared")
+          : "known: " + known;
+  auto is_known = [&](const std::string& name) {
+    return loaded->external.count(name) != 0 || loaded->targets.targets.count(name) != 0;
+  };
+  for (const LoadError& e : CheckTargetNames(loaded->catalog, is_known, known_list))
+    errors.push_back(e);
+  if (!errors.empty()) {
+    for (const LoadError& e : errors)
+      std::fprintf(stderr, "%s\n", e.ToString().c_str());
+    std::fprintf(stderr, "parley: %zu error%s; nothing was played\n", errors.size(),
+                 errors.size() == 1 ? "" : "s");
+    return kExitUsage;
+  }
+  loaded->plan = PlanRuns(loaded->catalog.All(), selection);
+  return kExitPassed;
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) {
+    std::fprintf(stderr, "parley: cannot write %s\n", path.c_str());
+    return false;
+  }
+  return true;
+}
+
+int CommandRun(const std::vector<std::string>& args) {
+  Options o;
+  po::options_description options;
+  options.add(SelectionOptions(&o)).add(RunOptionsDescription(&o));
+  if (!Parse("run", args, options, &o)) return kExitPassed;
+  if (o.jobs == 0) o.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (o.jobs < 1 || o.jobs > 1024) UsageError("run", "--jobs must be between 1 and 1024");
+  if (o.repeat < 1 || o.repeat > 100000) UsageError("run", "--repeat must be between 1 and 100000");
+  if (!(o.timeout_scale > 0 && o.timeout_scale <= 1000)) {
+    UsageError("run", "--timeout-scale must be a number above 0 and at most 1000");
+  }
+  if (o.color != "auto" && o.color != "always" && o.color != "never") {
+    UsageError("run", "--color must be auto, always or never");
+  }
+  if (o.max_receive < 1024) UsageError("run", "--max-receive must be at least 1024 bytes");
+  Loaded loaded;
+  if (int code = Load("run", o, &loaded, o.repeat); code != kExitPassed) return code;
+
+  bool tty = ::isatty(STDOUT_FILENO) == 1;
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  bool color = o.color == "always" ||
+               (o.color == "auto" && tty && (no_color == nullptr || *no_color == '\0') &&
+                !(term != nullptr && std::string(term) == "dumb"));
+  ConsoleReport console(stdout, color, tty, o.verbose);
+  if (loaded.plan.empty()) {
+    std::printf("no scenario matches the selection\n");
+  }
+
+  asio::io_context io;
+  PoolOptions pool_options;
+  pool_options.bin_dir = o.bin_dir.empty() ? SelfDirectory() : o.bin_dir;
+  pool_options.external = loaded.external;
+  pool_options.timeout_scale = o.timeout_scale;
+  TargetPool pool(io.get_executor(), loaded.have_targets ? &loaded.targets : nullptr, pool_options);
+  RunOptions run_options;
+  run_options.jobs = o.jobs;
+  run_options.fail_fast = o.fail_fast;
+  run_options.play.timeout_scale = o.timeout_scale;
+  run_options.play.limits.max_receive = o.max_receive;
+  run_options.play.variables = loaded.vars;
+  Runner runner(io.get_executor(), &pool, run_options,
+                [&](const ScenarioResult& r, std::size_t done, std::size_t total) {
+                  console.OnResult(r, done, total);
+                });
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  int caught = 0;
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    caught = signal;
+    std::fprintf(stderr, "\nparley: caught signal %d; stopping the targets\n", signal);
+    runner.Interrupt();
+  });
+  std::vector<ScenarioResult> results;
+  bool internal_error = false;
+  auto start = Clock::now();
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { results = co_await runner.Run(loaded.plan); },
+      [&](std::exception_ptr e) {
+        if (e) internal_error = true;
+        signals.cancel();
+        io.stop();
+      });
+  io.run();
+  auto elapsed = Clock::now() - start;
+
+  bool reports_ok = true;
+  if (!o.junit.empty())
+    reports_ok = WriteFile(o.junit, JunitReport(results, elapsed)) && reports_ok;
+  if (!o.json.empty())
+    reports_ok = WriteFile(o.json, JsonReport(results, elapsed, caught)) && reports_ok;
+  console.Summary(results, elapsed, caught);
+  if (caught != 0) return 128 + caught;
+  if (internal_error) {
+    std::fprintf(stderr, "parley: internal error; the results are incomplete\n");
+    return kExitUsage;
+  }
+  if (!reports_ok) return kExitUsage;
+  Tally tally = Tally::Of(results);
+  if (tally.target_errors > 0) return kExitTarget;
+  if (tally.failed > 0) return kExitFailed;
+  return kExitPassed;
+}
+
+int CommandList(const std::vector<std::string>& args) {
+  Options o;
+  if (!Parse("list", args, SelectionOptions(&o), &o)) return kExitPassed;
+  Loaded loaded;
+  if (int code = Load("list", o, &loaded, 1); code != kExitPassed) return code;
+  for (const PlannedRun& run : loaded.plan) {
+    const Scenario& s = *run.scenario;
+    std::string tags;
+    for (const std::string& t : s.tags)
+      tags += (tags.empty() ? "" : ", ") + t;
+    std::printf("%s:%d  %s%s%s\n", s.file.c_str(), s.where.line, s.name.c_str(),
+                tags.empty() ? "" : ("  [" + tags + "]").c_str(),
+                s.skip.empty() ? "" : ("  (skip: " + s.skip + ")").c_str());
+  }
+  std::printf("%zu scenario%s\n", loaded.plan.size(), loaded.plan.size() == 1 ? "" : "s");
+  return kExitPassed;
+}
+
+int CommandValidate(const std::vector<std::string>& args) {
+  Options o;
+  if (!Parse("validate", args, SelectionOptions(&o), &o)) return kExitPassed;
+  Loaded loaded;
+  if (int code = Load("validate", o, &loaded, 1); code != kExitPassed) return code;
+  std::printf("ok: %zu scenario%s in %zu file%s\n", loaded.catalog.scenarios.size(),
+              loaded.catalog.scenarios.size() == 1 ? "" : "s", loaded.catalog.files.size(),
+              loaded.catalog.files.size() == 1 ? "" : "s");
+  return kExitPassed;
+}
+
+int CommandExportSeeds(const std::vector<std::string>& args) {
+  Options o;
+  po::options_description options = SelectionOptions(&o);
+  po::options_description out("output");
+  out.add_options()("out,o", po::value(&o.out)->required(),
+                    "the folder to write <target>/<seed> files into");
+  options.add(out);
+  if (!Parse("export-seeds", args, options, &o)) return kExitPassed;
+  Loaded loaded;
+  if (int code = Load("export-seeds", o, &loaded, 1); code != kExitPassed) return code;
+  std::vector<const Scenario*> scenarios;
+  for (const PlannedRun& run : loaded.plan)
+    scenarios.push_back(run.scenario);
+  std::string error;
+  int written = WriteSeeds(CollectSeeds(scenarios, loaded.vars), o.out, &error);
+  if (written < 0) {
+    std::fprintf(stderr, "parley: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  std::printf("wrote %d seed%s to %s\n", written, written == 1 ? "" : "s", o.out.c_str());
+  return kExitPassed;
+}
+
+}  // namespace
+
+int RunParley(int argc, char** argv) {
+  ::signal(SIGPIPE, SIG_IGN);
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return kExitUsage;
+  }
+  std::string command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::fputs(kUsage, stdout);
+    return kExitPassed;
+  }
+  if (command == "--version" || command == "version") {
+    std::printf("parley %s\n", PARLEY_VERSION);
+    return kExitPassed;
+  }
+  std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    if (command == "run") return CommandRun(args);
+    if (command == "list") return CommandList(args);
+    if (command == "validate") return CommandValidate(args);
+    if (command == "export-seeds") return CommandExportSeeds(args);
+    std::fprintf(stderr, "parley: unknown command '%s'\n%s", command.c_str(), kUsage);
+    return kExitUsage;
+  } catch (const po::error& e) {
+    std::string message = e.what();
+    if (message.find("--help") == std::string::npos) {
+      message += "\nTry 'parley " + command + " --help'.";
+    }
+    std::fprintf(stderr, "parley %s: %s\n", command.c_str(), message.c_str());
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "parley: %s\n", e.what());
+    return kExitUsage;
+  }
+}
+
+}  // namespace parley::harness

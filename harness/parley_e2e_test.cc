@@ -1,0 +1,509 @@
+// End-to-end tests of the `parley` command: real processes, real sockets, real reports. The
+// targets are parley-fake-target (misbehaving on request) and, when they are built, the
+// in-tree http-server and chat-server.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+const std::string kBin = PARLEY_BIN_DIR;
+
+struct Outcome {
+  int code = -1;  // exit code, or 128+signal
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Runs parley with `args` in `dir`; kills it after `limit`. `on_start` may act on the pid.
+Outcome Parley(const fs::path& dir, std::vector<std::string> args,
+               std::chrono::seconds limit = std::chrono::seconds(60),
+               const std::function<void(pid_t)>& on_start = nullptr) {
+  args.insert(args.begin(), kBin + "/parley");
+  fs::path out = dir / "stdout.txt";
+  fs::path err = dir / "stderr.txt";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::chdir(dir.c_str()) != 0) ::_exit(127);
+    int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    ::setenv("NO_COLOR", "1", 1);
+    std::vector<char*> argv;
+    for (std::string& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  if (on_start) on_start(pid);
+  Outcome o;
+  int status = 0;
+  auto deadline = Clock::now() + limit;
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (Clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      ADD_FAILURE() << "parley did not finish within the limit";
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  o.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  o.out = ReadFile(out);
+  o.err = ReadFile(err);
+  return o;
+}
+
+class ParleyE2e : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ =
+        fs::temp_directory_path() / ("parley-e2e-" + std::to_string(::getpid()) + "-" +
+                                     testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "s");
+    fs::create_directories(dir_ / "pids");
+    Write("s/targets.yaml", R"(targets:
+  recorded:
+    command: ["${bin}/parley-fake-target", "--pid-dir", ")" +
+                                (dir_ / "pids").string() + R"("]
+    ready: '^listening on ([^:]+):(\d+)$'
+    shared: true
+  fake:
+    command: ["${bin}/parley-fake-target", "--host", "127.0.0.1", "--port", "0"]
+    ready: '^listening on (?P<host>[^:]+):(?P<port>\d+)$'
+    ready_timeout: 5s
+    shared: true
+  web:
+    command: ["${bin}/parley-fake-target", "--http", "--port", "0"]
+    ready: '^listening on ([^:]+):(\d+)$'
+  never:
+    command: ["${bin}/parley-fake-target", "--never-ready"]
+    ready: '^listening on ([^:]+):(\d+)$'
+    ready_timeout: 300ms
+  broken:
+    command: ["${bin}/parley-fake-target", "--stderr", "fake-target: bad config", "--exit-before-ready", "4"]
+    ready: '^listening on ([^:]+):(\d+)$'
+  stubborn:
+    command: ["${bin}/parley-fake-target", "--ignore-term"]
+    ready: '^listening on ([^:]+):(\d+)$'
+    stop_timeout: 200ms
+)");
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(dir_);
+  }
+  void Write(const std::string& name, const std::string& text) {
+    fs::create_directories((dir_ / name).parent_path());
+    std::ofstream(dir_ / name) << text;
+  }
+  fs::path dir_;
+};
+
+constexpr const char* kPassing = R"(- name: greets and echoes
+  tags: [smoke]
+  target: fake
+  timeout: 2s
+  vars: {who: nobody}
+  steps:
+    - connect: a
+    - expect: {line: hello}
+    - send: {text: "hi ${who}\n"}
+    - expect: {line: {regex: '^echo: (hi \w+)$'}, capture: said}
+    - send: {text: "again: ${said}\n", split: 3, delay: 1ms}
+    - expect: {line: "echo: again: hi there"}
+    - expect: {silence: 50ms}
+    - send: {text: "close\n"}
+    - expect: {closed: true}
+- name: udp echo
+  target: fake
+  steps:
+    - connect: {name: u, protocol: udp}
+    - send: {text: "ping"}
+    - expect: {line: "echo: ping"}
+- name: http by hand
+  tags: [http]
+  target: web
+  steps:
+    - connect: c
+    - send: {text: "HEAD / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n"}
+    - expect: {http: {status: 200, headers: {Content-Length: "5"}, body: {length: 0}}}
+    - expect: {http: {status: 200, body: hello, responses: 2}}
+    - expect: {silence: 20ms}
+)";
+
+TEST_F(ParleyE2e, APassingSuiteExitsZeroAndWritesReports) {
+  Write("s/pass.yaml", kPassing);
+  Outcome o = Parley(dir_, {"run", "s", "--var", "who=there", "--junit", "junit.xml", "--json",
+                            "r.json", "-j", "2"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("PASS  greets and echoes"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("PASS  http by hand"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("\nparley: 3 passed, 0 failed, 0 skipped\n"), std::string::npos) << o.out;
+  std::string junit = ReadFile(dir_ / "junit.xml");
+  EXPECT_NE(junit.find("tests=\"3\" failures=\"0\" errors=\"0\" skipped=\"0\""), std::string::npos)
+      << junit;
+  EXPECT_NE(junit.find("<testcase name=\"udp echo\" classname=\"s/pass.yaml\""), std::string::npos)
+      << junit;
+  std::string json = ReadFile(dir_ / "r.json");
+  EXPECT_NE(json.find("\"passed\": 3"), std::string::npos) << json;
+}
+
+TEST_F(ParleyE2e, AMissingLineFailsWithTheStepTheDiffAndTheTranscript) {
+  Write("s/fail.yaml", R"(name: wrong echo
+target: fake
+timeout: 300ms
+steps:
+  - connect: a
+  - expect: {line: hello}
+  - send: {text: "ping\r\n"}
+  - expect: {line: "echo: pong"}
+)");
+  Outcome o = Parley(dir_, {"run", "s/fail.yaml", "--junit", "junit.xml"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("FAIL  wrong echo"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("  at s/fail.yaml:8:5 (expect on a)\n"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("  expected: \"echo: pong\"\n    actual: \"echo: ping\"\n"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("> \"ping\\r\\n\""), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("parley: 0 passed, 1 failed, 0 skipped"), std::string::npos);
+  EXPECT_NE(ReadFile(dir_ / "junit.xml").find("<failure message=\"the line differs:\">"),
+            std::string::npos);
+}
+
+TEST_F(ParleyE2e, ALineThatNeverComesTimesOut) {
+  Write("s/hang.yaml", R"(name: waits in vain
+target: fake
+steps:
+  - connect: a
+  - expect: {line: hello}
+  - expect: {line: "more", timeout: 200ms}
+)");
+  auto start = Clock::now();
+  Outcome o = Parley(dir_, {"run", "s"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("nothing arrived within 200ms (expected a line exactly \"more\")"),
+            std::string::npos)
+      << o.out;
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST_F(ParleyE2e, AWrongStatusFails) {
+  Write("s/status.yaml", R"(name: expects a 404
+target: web
+steps:
+  - connect: c
+  - send: {text: "GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"}
+  - expect: {http: {status: 404}}
+)");
+  Outcome o = Parley(dir_, {"run", "s"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("  - status is 200 (expected 404)"), std::string::npos) << o.out;
+}
+
+TEST_F(ParleyE2e, ATargetThatCrashesIsReportedWithItsStderr) {
+  Write("s/crash.yaml", R"(name: crashes the target
+target: {name: fake, fresh: true}
+steps:
+  - connect: a
+  - expect: {line: hello}
+  - send: {text: "crash\n"}
+  - expect: {line: "never"}
+)");
+  Outcome o = Parley(dir_, {"run", "s", "--junit", "junit.xml"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("target 'fake' exited unexpectedly (killed by signal 6 (SIGABRT))"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("| fake-target: crashing on request"), std::string::npos) << o.out;
+  EXPECT_NE(ReadFile(dir_ / "junit.xml").find("<system-err>== target fake"), std::string::npos);
+}
+
+TEST_F(ParleyE2e, ASharedTargetThatCrashesFailsTheScenarioAndIsRestarted) {
+  Write("s/a.yaml", R"(- name: crashes the shared target
+  target: fake
+  steps:
+    - connect: a
+    - expect: {line: hello}
+    - send: {text: "crash\n"}
+    - expect: {line: never}
+- name: gets a new one
+  target: fake
+  steps:
+    - connect: a
+    - expect: {line: hello}
+)");
+  Outcome o = Parley(dir_, {"run", "s", "-j", "1"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("FAIL  crashes the shared target"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("exited unexpectedly (killed by signal 6 (SIGABRT))"), std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("PASS  gets a new one"), std::string::npos) << o.out;
+}
+
+TEST_F(ParleyE2e, ATargetThatNeverBecomesReadyExitsThree) {
+  Write("s/never.yaml", "name: never ready\ntarget: never\nsteps:\n  - connect: a\n");
+  auto start = Clock::now();
+  Outcome o = Parley(dir_, {"run", "s"});
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_NE(o.out.find("ERROR  never ready"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("target 'never' did not become ready: it printed no line matching"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("fake-target: never becoming ready, as asked"), std::string::npos) << o.out;
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(10));
+}
+
+TEST_F(ParleyE2e, ATargetThatExitsBeforeReadyExitsThree) {
+  Write("s/broken.yaml", "name: broken\ntarget: broken\nsteps:\n  - connect: a\n");
+  Outcome o = Parley(dir_, {"run", "s"});
+  EXPECT_EQ(o.code, 3) << o.out << o.err;
+  EXPECT_NE(o.out.find("it exited (exit code 4) before printing a line"), std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("fake-target: bad config"), std::string::npos) << o.out;
+}
+
+TEST_F(ParleyE2e, ATargetThatIgnoresSigtermIsKilledAndFailsTheScenario) {
+  Write("s/stubborn.yaml",
+        "name: stubborn\ntarget: stubborn\nsteps:\n  - connect: a\n  - expect: {line: hello}\n");
+  Outcome o = Parley(dir_, {"run", "s"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find(
+                "target 'stubborn' did not exit within its stop_timeout of SIGTERM and was killed"),
+            std::string::npos)
+      << o.out;
+}
+
+TEST_F(ParleyE2e, SignalAndExitSteps) {
+  Write("s/signal.yaml", R"(name: stops on TERM
+target: fake
+steps:
+  - connect: a
+  - expect: {line: hello}
+  - signal: TERM
+  - expect: {on: a, closed: true}
+  - expect: {exit: 0}
+)");
+  Outcome o = Parley(dir_, {"run", "s"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+}
+
+TEST_F(ParleyE2e, LoadErrorsExitTwoWithTheirPosition) {
+  Write("s/bad.yaml",
+        "name: bad\ntarget: fake\nsteps:\n  - connect: a\n  - expect: {line: x, tiemout: 1s}\n");
+  Write("s/unknown.yaml", "name: unknown target\ntarget: nosuch\nsteps:\n  - connect: a\n");
+  Outcome o = Parley(dir_, {"run", "s"});
+  EXPECT_EQ(o.code, 2) << o.out << o.err;
+  EXPECT_NE(
+      o.err.find("s/bad.yaml:5:23: unknown key 'tiemout' in 'expect' (did you mean 'timeout'?)"),
+      std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("s/unknown.yaml:2:9: unknown target 'nosuch' (known: broken, fake, never, "
+                       "recorded, stubborn, web)"),
+            std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("parley: 2 errors; nothing was played"), std::string::npos);
+  Outcome v = Parley(dir_, {"validate", "s"});
+  EXPECT_EQ(v.code, 2);
+}
+
+TEST_F(ParleyE2e, ListValidateAndSelection) {
+  Write("s/pass.yaml", kPassing);
+  Outcome v = Parley(dir_, {"validate", "s"});
+  EXPECT_EQ(v.code, 0) << v.err;
+  EXPECT_EQ(v.out, "ok: 3 scenarios in 1 file\n");
+  Outcome l = Parley(dir_, {"list", "s", "--tag", "smoke"});
+  EXPECT_EQ(l.out, "s/pass.yaml:1  greets and echoes  [smoke]\n1 scenario\n");
+  Outcome f = Parley(dir_, {"list", "s", "--filter", "*echo*", "--exclude-tag", "smoke"});
+  EXPECT_EQ(f.out, "s/pass.yaml:16  udp echo\n1 scenario\n");
+  Outcome s1 = Parley(dir_, {"list", "s", "--shard", "1/2"});
+  Outcome s2 = Parley(dir_, {"list", "s", "--shard", "2/2"});
+  EXPECT_NE(s1.out.find("2 scenarios"), std::string::npos) << s1.out;
+  EXPECT_NE(s2.out.find("1 scenario"), std::string::npos) << s2.out;
+}
+
+TEST_F(ParleyE2e, CommandLineBasics) {
+  Outcome version = Parley(dir_, {"--version"});
+  EXPECT_EQ(version.code, 0);
+  EXPECT_EQ(version.out, "parley 0.1.0\n");
+  Outcome help = Parley(dir_, {"run", "--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_NE(help.out.find("--timeout-scale"), std::string::npos);
+  EXPECT_EQ(Parley(dir_, {"run", "--no-such-flag"}).code, 2);
+  EXPECT_EQ(Parley(dir_, {"frobnicate"}).code, 2);
+  EXPECT_EQ(Parley(dir_, {"run", "--shard", "3/2", "s"}).code, 2);
+  EXPECT_EQ(Parley(dir_, {"run", "does-not-exist"}).code, 2);
+  Outcome bad_var = Parley(dir_, {"list", "--var", "novalue", "s"});
+  EXPECT_EQ(bad_var.code, 2);
+  EXPECT_NE(bad_var.err.find("--var takes NAME=VALUE"), std::string::npos) << bad_var.err;
+}
+
+TEST_F(ParleyE2e, InterruptStopsTargetsAndWritesPartialReports) {
+  Write("s/slow.yaml", R"(- name: quick
+  target: recorded
+  steps:
+    - connect: a
+    - expect: {line: hello}
+- name: slow
+  target: {name: recorded, fresh: true}
+  steps:
+    - connect: a
+    - expect: {line: hello}
+    - sleep: 30s
+)");
+  Outcome o =
+      Parley(dir_, {"run", "s", "-j", "1", "--junit", "junit.xml"}, std::chrono::seconds(30),
+             [&](pid_t pid) {
+               // Wait (bounded) until the slow scenario is sleeping, then press Ctrl-C.
+               auto deadline = Clock::now() + std::chrono::seconds(15);
+               while (Clock::now() < deadline &&
+                      ReadFile(dir_ / "stdout.txt").find("PASS  quick") == std::string::npos) {
+                 std::this_thread::sleep_for(std::chrono::milliseconds(10));
+               }
+               std::this_thread::sleep_for(std::chrono::milliseconds(300));
+               ::kill(pid, SIGINT);
+             });
+  EXPECT_EQ(o.code, 130) << o.out << o.err;
+  EXPECT_NE(o.out.find("STOP  slow"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("interrupted by signal 2"), std::string::npos) << o.out;
+  std::string junit = ReadFile(dir_ / "junit.xml");
+  EXPECT_NE(junit.find("tests=\"2\" failures=\"0\" errors=\"1\""), std::string::npos) << junit;
+  // Both targets parley started (the shared one and the slow scenario's own) are gone.
+  int targets = 0;
+  for (const auto& entry : fs::directory_iterator(dir_ / "pids")) {
+    ++targets;
+    pid_t pid = std::stoi(entry.path().filename().string());
+    EXPECT_NE(::kill(pid, 0), 0) << "target " << pid << " is still running";
+  }
+  EXPECT_EQ(targets, 2);
+}
+
+TEST_F(ParleyE2e, ExternalTargetsAreUsedAsTheyAre) {
+  // A server parley did not start: the fake target, run here.
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  pid_t server = ::fork();
+  if (server == 0) {
+    ::dup2(fds[1], 1);
+    ::close(fds[0]);
+    ::execl((kBin + "/parley-fake-target").c_str(), "parley-fake-target", nullptr);
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  char line[128] = {};
+  ssize_t n = ::read(fds[0], line, sizeof line - 1);  // blocks until the ready line (or exit)
+  ::close(fds[0]);
+  ASSERT_GT(n, 0);
+  std::string ready(line, static_cast<std::size_t>(n));
+  std::string address = ready.substr(ready.find("on ") + 3);
+  address = address.substr(0, address.find('\n'));
+  Write("s/ext.yaml", R"(- name: talks to the running server
+  target: fake
+  steps:
+    - connect: a
+    - expect: {line: hello}
+- name: needs its own process
+  target: {name: fake, args: [--flag]}
+  steps:
+    - connect: a
+)");
+  Outcome o = Parley(dir_, {"run", "s", "--target", "fake=" + address});
+  ::kill(server, SIGTERM);
+  int status = 0;
+  ::waitpid(server, &status, 0);
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("PASS  talks to the running server"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("SKIP  needs its own process"), std::string::npos) << o.out;
+}
+
+TEST_F(ParleyE2e, ExportSeedsWritesEverySendPayload) {
+  Write("s/pass.yaml", kPassing);
+  Outcome o = Parley(dir_, {"export-seeds", "s", "--out", "seeds"});
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out, "wrote 5 seeds to seeds\n");
+  EXPECT_EQ(ReadFile(dir_ / "seeds/fake/pass--udp-echo--L20"), "ping");
+  EXPECT_EQ(ReadFile(dir_ / "seeds/web/pass--http-by-hand--L27"),
+            "HEAD / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n");
+}
+
+// The in-tree targets, when this build has them: scenarios that must fail against them.
+class RealTargets : public ParleyE2e {
+ protected:
+  void SetUp() override {
+    ParleyE2e::SetUp();
+    if (!fs::exists(kBin + "/http-server") || !fs::exists(kBin + "/chat-server")) {
+      GTEST_SKIP() << "http-server and chat-server are not built in " << kBin;
+    }
+  }
+  Outcome Play(const std::string& scenario) {
+    Write("real/s.yaml", scenario);
+    return Parley(
+        dir_, {"run", "real/s.yaml", "--targets",
+               std::string(PARLEY_SOURCE_DIR) + "/scenarios/targets.yaml", "--timeout-scale", "3"});
+  }
+};
+
+TEST_F(RealTargets, AWrongStatusFromHttpServerFails) {
+  Outcome o = Play(R"(name: wrong status
+target: http
+steps:
+  - connect: c
+  - send: {text: "GET / HTTP/1.1\r\nHost: x\r\n\r\n"}
+  - expect: {http: {status: 404}}
+)");
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("  - status is 200 (expected 404)"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("response head: \"HTTP/1.1 200 OK\\r\\n"), std::string::npos) << o.out;
+}
+
+TEST_F(RealTargets, AMissingChatLineFailsWithADiff) {
+  Outcome o = Play(R"(name: missing line
+target: chat
+timeout: 500ms
+steps:
+  - connect: alice
+  - expect: {line: "* welcome nobody"}
+)");
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("  expected: \"* welcome nobody\"\n    actual: \"* welcome guest1\"\n"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("target chat (127.0.0.1:"), std::string::npos) << o.out;
+}
+
+TEST_F(RealTargets, ALineThatNeverArrivesFromChatServerTimesOut) {
+  Outcome o = Play(R"(name: nobody else
+target: chat
+steps:
+  - connect: alice
+  - expect: {lines: [{regex: '^\* welcome '}, {regex: '^\* online: '}]}
+  - expect: {line: {regex: 'joined$'}, timeout: 200ms}
+)");
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("nothing arrived within 600ms (expected a line matching /joined$/)"),
+            std::string::npos)
+      << o.out;
+}
+
+}  // namespace
