@@ -1,0 +1,58 @@
+#!/bin/bash -eu
+# Builds every parley fuzzer the way OSS-Fuzz and ClusterFuzzLite expect: compiled with $CXX and
+# $CXXFLAGS (which carry the sanitizer and the coverage flags), linked with $LIB_FUZZING_ENGINE,
+# and copied to $OUT with <fuzzer>_seed_corpus.zip, <fuzzer>.dict and <fuzzer>.options.
+#
+# The services run it inside the image of ci/oss-fuzz/Dockerfile, with the source in
+# $SRC/parley. To try it on a workstation, set the same variables (docs/fuzzing.md shows how).
+#
+# parley links Debian/Ubuntu's yaml-cpp, RE2 and Boost.Program_options, which are built against
+# libstdc++, so -stdlib=libc++ is dropped from the flags; MemorySanitizer is therefore not
+# supported (project.yaml lists address and undefined).
+
+set -eu
+
+src=${PARLEY_SRC:-$SRC/parley}
+build=$WORK/parley-build
+
+CXXFLAGS=${CXXFLAGS//-stdlib=libc++/}
+
+cmake -S "$src" -B "$build" -G Ninja \
+  -DCMAKE_CXX_COMPILER="$CXX" \
+  -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
+  -DCMAKE_BUILD_TYPE= \
+  -DPARLEY_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
+  -DPARLEY_FUZZ=OFF -DPARLEY_SANITIZE=OFF -DPARLEY_WERROR=OFF -DPARLEY_BENCHMARKS=OFF
+cmake --build "$build" --target fuzzers -j "$(nproc)"
+
+for binary in "$build"/bin/fuzz_*; do
+  fuzzer=$(basename "$binary")
+  [ "$fuzzer" != fuzz_empty ] || continue
+  cp "$binary" "$OUT/"
+  rm -f "$OUT/${fuzzer}_seed_corpus.zip"
+  seeds=()
+  for dir in "$src/corpus/$fuzzer" "$src/corpus/regressions/$fuzzer"; do
+    [ -d "$dir" ] && seeds+=("$dir")
+  done
+  if [ ${#seeds[@]} -gt 0 ]; then
+    # Flat archive; names made unique by content, as libFuzzer names corpus files.
+    staging=$WORK/seeds-$fuzzer
+    rm -rf "$staging" && mkdir -p "$staging"
+    find "${seeds[@]}" -maxdepth 1 -type f -print0 |
+      while IFS= read -r -d '' file; do
+        cp "$file" "$staging/$(sha1sum "$file" | cut -c1-40)"
+      done
+    (cd "$staging" && zip -q -X "$OUT/${fuzzer}_seed_corpus.zip" ./*)
+  fi
+  # corpus/<fuzzer>.options holds the [libfuzzer] section; the dictionary joins it.
+  options="[libfuzzer]"
+  if [ -f "$src/corpus/$fuzzer.options" ]; then
+    options=$(grep -v '^#' "$src/corpus/$fuzzer.options")
+  fi
+  if [ -f "$src/corpus/$fuzzer.dict" ]; then
+    cp "$src/corpus/$fuzzer.dict" "$OUT/$fuzzer.dict"
+    options+=$'\n'"dict = $fuzzer.dict"
+  fi
+  printf '%s\n' "$options" >"$OUT/$fuzzer.options"
+  echo "built $fuzzer"
+done

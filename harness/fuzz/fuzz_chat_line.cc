@@ -1,0 +1,198 @@
+// fuzz_chat_line: the chat protocol's line framer and command parser (targets/chat/). Checks,
+// beside "no crash, no hang":
+//   - the frames are exactly those of a plain reading of PROTOCOL.md's line rules (split at LF,
+//     drop one CR before it, skip empty lines, at most kMaxLineBytes - 1 bytes before the LF,
+//     strict UTF-8), both for the input whole and cut into pieces (split points from a hash of
+//     the input), with the partial line held between calls never above its bound;
+//   - the command parsed from each line lies inside the line and follows PROTOCOL.md's command
+//     rules.
+// The readings are compared by each frame's error, size and hash, so no line is copied.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/fuzz/fuzz_support.h"
+#include "targets/chat/command.h"
+#include "targets/chat/line_framer.h"
+#include "targets/chat/utf8.h"
+
+namespace parley::fuzz {
+namespace {
+
+using chat::FrameError;
+
+// A frame as compared between readings: the line itself is not copied (lines are up to 4 KiB,
+// and copying them cost more than framing them), only its size and hash.
+struct OwnedFrame {
+  FrameError error = FrameError::kNone;
+  std::size_t size = 0;
+  std::uint32_t hash = 0;
+  bool operator==(const OwnedFrame&) const = default;
+};
+
+OwnedFrame Record(FrameError error, std::string_view line) {
+  if (error != FrameError::kNone) return {error, 0, 0};
+  return {error, line.size(), InputHash(line)};
+}
+
+// RFC 3629 decoding, written out plainly as the reference for IsValidUtf8.
+bool ReferenceUtf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t extra;
+    std::uint32_t cp;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    } else if (b >= 0xC2 && b <= 0xDF) {
+      extra = 1, cp = b & 0x1F;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+      extra = 2, cp = b & 0x0F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+      extra = 3, cp = b & 0x07;
+    } else {
+      return false;
+    }
+    if (s.size() - i <= extra) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    const std::uint32_t min = extra == 1 ? 0x80 : extra == 2 ? 0x800 : 0x10000;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+// PROTOCOL.md's "Lines" section read literally, on the whole input at once.
+std::vector<OwnedFrame> ReferenceFrames(std::string_view input) {
+  std::vector<OwnedFrame> frames;
+  while (!input.empty()) {
+    const std::size_t lf = input.find('\n');
+    std::string_view raw = input.substr(0, lf);  // the unended last line runs to the end
+    input.remove_prefix(lf == std::string_view::npos ? input.size() : lf + 1);
+    if (raw.size() > chat::kMaxLineBytes - 1) {
+      frames.push_back(Record(FrameError::kLineTooLong, {}));
+      continue;
+    }
+    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+    if (raw.empty()) continue;
+    if (!ReferenceUtf8(raw)) {
+      frames.push_back(Record(FrameError::kInvalidUtf8, {}));
+      continue;
+    }
+    frames.push_back(Record(FrameError::kNone, raw));
+  }
+  return frames;
+}
+
+void CheckCommand(std::string_view line) {
+  const chat::Command command = chat::ParseCommand(line);
+  PARLEY_FUZZ_CHECK(Within(command.name, line) && Within(command.text, line),
+                    "a command's views lie inside its line", line.substr(0, 200));
+  if (line.front() != '/') {
+    PARLEY_FUZZ_CHECK(command.kind == chat::CommandKind::kSay && command.text == line,
+                      "a line without '/' is relayed as is", line.substr(0, 200));
+    return;
+  }
+  if (line.size() >= 2 && line[1] == '/') {
+    PARLEY_FUZZ_CHECK(command.kind == chat::CommandKind::kSay && command.text == line.substr(1),
+                      "'//text' relays '/text'", line.substr(0, 200));
+    return;
+  }
+  const std::string_view word = line.substr(0, line.find(' '));
+  const chat::CommandKind expected = word == "/nick"   ? chat::CommandKind::kNick
+                                     : word == "/who"  ? chat::CommandKind::kWho
+                                     : word == "/me"   ? chat::CommandKind::kMe
+                                     : word == "/msg"  ? chat::CommandKind::kMsg
+                                     : word == "/quit" ? chat::CommandKind::kQuit
+                                                       : chat::CommandKind::kUnknown;
+  PARLEY_FUZZ_CHECK(command.kind == expected, "the command word decides the command",
+                    line.substr(0, 200));
+  if (expected == chat::CommandKind::kUnknown) {
+    PARLEY_FUZZ_CHECK(command.name == word, "an unknown command is named as sent",
+                      line.substr(0, 200));
+  }
+  if (expected == chat::CommandKind::kNick) {
+    PARLEY_FUZZ_CHECK(
+        command.name.empty() || (command.name.front() != ' ' && command.name.back() != ' '),
+        "a nick is trimmed of spaces", line.substr(0, 200));
+  }
+  if (chat::IsValidNick(command.name)) {
+    PARLEY_FUZZ_CHECK(
+        command.name.size() <= chat::kMaxNickBytes &&
+            command.name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+                                           "opqrstuvwxyz0123456789_-") == std::string_view::npos,
+        "a valid nick follows the nick rule", command.name);
+  }
+}
+
+void CheckFrame(const chat::Frame& frame) {
+  if (frame.error != FrameError::kNone) return;
+  PARLEY_FUZZ_CHECK(!frame.line.empty() && frame.line.find('\n') == std::string_view::npos &&
+                        frame.line.size() <= chat::kMaxLineBytes - 1,
+                    "a line is non-empty, has no LF and respects the size limit",
+                    frame.line.substr(0, 200));
+  PARLEY_FUZZ_CHECK(chat::IsValidUtf8(frame.line) && ReferenceUtf8(frame.line),
+                    "a line is valid UTF-8", frame.line.substr(0, 200));
+  CheckCommand(frame.line);
+}
+
+std::vector<OwnedFrame> Frame(const std::vector<std::string_view>& pieces) {
+  chat::LineFramer framer;
+  std::vector<OwnedFrame> frames;
+  ReceivedBytes bytes(pieces);  // a read past the piece at hand is caught
+  for (std::string_view piece : pieces) {
+    std::string_view input = bytes.Receive(piece.size());
+    while (const std::optional<chat::Frame> frame = framer.Next(input)) {
+      CheckFrame(*frame);
+      frames.push_back(Record(frame->error, frame->line));
+    }
+    PARLEY_FUZZ_CHECK(input.empty(), "Next returns nullopt only once the input is used up",
+                      std::to_string(input.size()) + " bytes left");
+    PARLEY_FUZZ_CHECK(framer.buffered() <= chat::kMaxLineBytes - 1,
+                      "the partial line held between calls stays within its bound",
+                      std::to_string(framer.buffered()) + " bytes buffered");
+  }
+  if (const std::optional<chat::Frame> frame = framer.Finish()) {
+    CheckFrame(*frame);
+    frames.push_back(Record(frame->error, frame->line));
+  }
+  return frames;
+}
+
+std::string Describe(const std::vector<OwnedFrame>& frames) {
+  std::string text = std::to_string(frames.size()) + " frames:";
+  for (std::size_t i = 0; i < frames.size() && i < 8; ++i) {
+    text += "\n  " + std::string(chat::ErrorText(frames[i].error)) + ", " +
+            std::to_string(frames[i].size) + " bytes, hash " + std::to_string(frames[i].hash);
+  }
+  return text;
+}
+
+}  // namespace
+}  // namespace parley::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace parley::fuzz;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  PARLEY_FUZZ_CHECK(parley::chat::IsValidUtf8(input) == ReferenceUtf8(input),
+                    "IsValidUtf8 agrees with RFC 3629", input.substr(0, 200));
+  const std::vector<OwnedFrame> expected = ReferenceFrames(input);
+  const std::vector<OwnedFrame> whole = Frame({input});
+  PARLEY_FUZZ_CHECK(whole == expected, "the framer follows PROTOCOL.md's line rules",
+                    "framer: " + Describe(whole) + "\nreference: " + Describe(expected));
+  const std::vector<std::size_t> points = SplitPoints(input, InputHash(input));
+  if (!points.empty()) {
+    const std::vector<OwnedFrame> split = Frame(Pieces(input, points));
+    PARLEY_FUZZ_CHECK(split == whole, "the input in pieces frames exactly like the input whole",
+                      "whole: " + Describe(whole) + "\nin pieces: " + Describe(split));
+  }
+  return 0;
+}

@@ -1,0 +1,120 @@
+// fuzz_http_chunked: the chunked transfer coding decoder on its own. Checks, beside "no crash, no
+// hang":
+//   - the input cut into pieces (split points from a hash of the input) decodes exactly like the
+//     input whole: same data, same end, same error, same number of bytes used;
+//   - every step consumes only its input, hands out data inside it, and makes progress;
+//   - a body it accepts, re-encoded with other chunk boundaries, decodes to the same data.
+// The limits are the defaults or small ones that short inputs can reach, chosen by the hash.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/fuzz/fuzz_support.h"
+#include "targets/http/chunked_decoder.h"
+#include "targets/http/limits.h"
+
+namespace parley::fuzz {
+namespace {
+
+using http::ChunkedStatus;
+
+struct Decoded {
+  ChunkedStatus status = ChunkedStatus::kIncomplete;
+  http::ParseError error = http::ParseError::kNone;
+  std::string data;
+  std::size_t consumed = 0;  // bytes used through the end of the body (or the error)
+
+  bool operator==(const Decoded&) const = default;
+};
+
+std::string Describe(const Decoded& d) {
+  return "status " + std::to_string(static_cast<int>(d.status)) + ", error " +
+         std::string(http::ErrorText(d.error)) + ", " + std::to_string(d.data.size()) +
+         " data bytes, " + std::to_string(d.consumed) + " consumed";
+}
+
+Decoded Decode(const std::vector<std::string_view>& pieces, const http::Limits& limits) {
+  http::ChunkedDecoder decoder(limits);
+  Decoded out;
+  ReceivedBytes bytes(pieces);  // a read past the piece at hand is caught
+  for (std::string_view piece : pieces) {
+    std::string_view input = bytes.Receive(piece.size());
+    while (!input.empty()) {
+      const http::ChunkedStep step = decoder.Decode(input);
+      PARLEY_FUZZ_CHECK(step.consumed <= input.size(), "a step consumes only its input",
+                        std::to_string(step.consumed) + " of " + std::to_string(input.size()));
+      PARLEY_FUZZ_CHECK(Within(step.data, input), "decoded data lies inside the input", "");
+      PARLEY_FUZZ_CHECK(step.status != ChunkedStatus::kIncomplete || step.consumed > 0,
+                        "an incomplete step makes progress", "nothing consumed");
+      out.data.append(step.data);
+      out.consumed += step.consumed;
+      input.remove_prefix(step.consumed);
+      if (step.status != ChunkedStatus::kIncomplete) {
+        PARLEY_FUZZ_CHECK(
+            (step.status == ChunkedStatus::kError) == (step.error != http::ParseError::kNone),
+            "an error step, and only one, names its error",
+            std::string(http::ErrorText(step.error)));
+        out.status = step.status;
+        out.error = step.error;
+        return out;
+      }
+    }
+  }
+  return out;
+}
+
+http::Limits LimitsFor(std::uint32_t hash) {
+  http::Limits limits;
+  if ((hash / 64) % 2 == 1) {
+    limits.max_body = 64;
+    limits.max_chunk_extensions = 16;
+    limits.max_trailer_section = 32;
+  }
+  return limits;
+}
+
+// `data` as chunks cut at `points` (chunks of zero bytes skipped), then the last chunk.
+std::string Encode(std::string_view data, const std::vector<std::size_t>& points) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::string_view chunk : Pieces(data, points)) {
+    if (chunk.empty()) continue;
+    std::string size;
+    for (std::size_t n = chunk.size(); n > 0; n /= 16)
+      size.insert(size.begin(), kHex[n % 16]);
+    out += size + "\r\n";
+    out += chunk;
+    out += "\r\n";
+  }
+  out += "0\r\n\r\n";
+  return out;
+}
+
+}  // namespace
+}  // namespace parley::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace parley::fuzz;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const std::uint32_t hash = InputHash(input);
+  const parley::http::Limits limits = LimitsFor(hash);
+
+  const Decoded whole = Decode({input}, limits);
+  const std::vector<std::size_t> points = SplitPoints(input, hash);
+  if (!points.empty()) {
+    const Decoded split = Decode(Pieces(input, points), limits);
+    PARLEY_FUZZ_CHECK(split == whole, "the input in pieces decodes exactly like the input whole",
+                      "whole: " + Describe(whole) + "\nin " + std::to_string(points.size() + 1) +
+                          " pieces: " + Describe(split));
+  }
+  if (whole.status == parley::http::ChunkedStatus::kDone) {
+    const std::string encoded = Encode(whole.data, SplitPoints(whole.data, hash / 3));
+    const Decoded again = Decode({encoded}, limits);
+    PARLEY_FUZZ_CHECK(again.status == parley::http::ChunkedStatus::kDone &&
+                          again.data == whole.data && again.consumed == encoded.size(),
+                      "decoded data, re-encoded, decodes to the same data", Describe(again));
+  }
+  return 0;
+}

@@ -1,0 +1,99 @@
+// fuzz_http_request: raw bytes into the HTTP request parser (RequestParser, then BodyReader for
+// each body), read as a connection of pipelined requests. Besides "no crash, no hang" it checks:
+//   - the bytes cut into pieces (split points from a hash of the input) read exactly like the
+//     bytes whole: same requests, same fields, same bodies, same error at the same place;
+//   - every view the parser returns lies inside the buffer it parsed (http_stream.h);
+//   - a head it accepts, re-serialized in canonical form, parses to the same fields.
+// The limits are the defaults, the defaults with allow_bare_lf, or small ones that short inputs
+// can reach, chosen by the hash.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "harness/fuzz/fuzz_support.h"
+#include "harness/fuzz/http_stream.h"
+#include "targets/http/limits.h"
+#include "targets/http/request_parser.h"
+
+namespace parley::fuzz {
+namespace {
+
+http::Limits LimitsFor(std::uint32_t hash) {
+  http::Limits limits;
+  switch ((hash / 64) % 3) {
+    case 0:
+      break;
+    case 1:
+      limits.allow_bare_lf = true;
+      break;
+    case 2:
+      limits.max_request_line = 64;
+      limits.max_header_section = 128;
+      limits.max_fields = 4;
+      limits.max_body = 64;
+      limits.max_chunk_extensions = 16;
+      limits.max_trailer_section = 32;
+      break;
+  }
+  return limits;
+}
+
+// The canonical form of a head: single SPs, CRLF line ends, "name: value" field lines.
+std::string Serialize(const ParsedRequest& r) {
+  std::string out =
+      r.method + " " + r.target + " HTTP/1." + std::to_string(r.version_minor) + "\r\n";
+  for (const auto& [name, value] : r.fields)
+    out += name + ": " + value + "\r\n";
+  out += "\r\n";
+  return out;
+}
+
+// Every head field of `b` equals that of `a` (sizes and bodies aside).
+bool SameHead(const ParsedRequest& a, const ParsedRequest& b) {
+  return a.method == b.method && a.target == b.target && a.target_form == b.target_form &&
+         a.version_minor == b.version_minor && a.fields == b.fields && a.host == b.host &&
+         a.framing == b.framing && a.content_length == b.content_length &&
+         a.keep_alive == b.keep_alive && a.expect == b.expect;
+}
+
+void CheckReserialized(const ParsedRequest& request, http::Limits limits) {
+  const std::string canonical = Serialize(request);
+  // A head read with bare LFs grows by one byte per line once written with CRLF.
+  limits.max_request_line += 1;
+  limits.max_header_section += request.fields.size() + 1;
+  http::RequestParser parser(limits);
+  const http::ParseStatus status = parser.Parse(canonical);
+  PARLEY_FUZZ_CHECK(
+      status == http::ParseStatus::kComplete, "an accepted head, re-serialized, is accepted",
+      canonical.substr(0, 2000) + "\nstatus " + std::to_string(static_cast<int>(status)) +
+          ", error " + std::string(http::ErrorText(parser.error())));
+  PARLEY_FUZZ_CHECK(parser.head_size() == canonical.size(),
+                    "a re-serialized head is read to its end", canonical.substr(0, 2000));
+  const ParsedRequest again = CopyHead(parser.head(), parser.head_size());
+  PARLEY_FUZZ_CHECK(SameHead(request, again),
+                    "an accepted head, re-serialized, parses to the same fields",
+                    canonical.substr(0, 2000));
+}
+
+}  // namespace
+}  // namespace parley::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace parley::fuzz;
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const std::uint32_t hash = InputHash(input);
+  const parley::http::Limits limits = LimitsFor(hash);
+
+  const ParsedStream whole = ReadRequests({input}, limits);
+  const std::vector<std::size_t> points = SplitPoints(input, hash);
+  if (!points.empty()) {
+    const ParsedStream split = ReadRequests(Pieces(input, points), limits);
+    PARLEY_FUZZ_CHECK(split == whole, "the input in pieces reads exactly like the input whole",
+                      "whole:\n" + Describe(whole) + "\nin " + std::to_string(points.size() + 1) +
+                          " pieces:\n" + Describe(split));
+  }
+  for (const ParsedRequest& request : whole.requests)
+    CheckReserialized(request, limits);
+  return 0;
+}
