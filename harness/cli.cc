@@ -10,12 +10,14 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -314,6 +316,17 @@ int CommandRun(const std::vector<std::string>& args) {
     std::fprintf(stderr, "\nparley: caught signal %d; stopping the targets\n", signal);
     runner.Interrupt();
   });
+  // Passing results off a terminal are written in batches; this bounds how long one waits.
+  asio::steady_timer flush_timer(io);
+  std::function<void()> flush_later = [&] {
+    flush_timer.expires_after(ConsoleReport::kFlushEvery);
+    flush_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      console.Flush();
+      flush_later();
+    });
+  };
+  if (!tty) flush_later();
   std::vector<ScenarioResult> results;
   bool internal_error = false;
   auto start = Clock::now();
@@ -322,6 +335,7 @@ int CommandRun(const std::vector<std::string>& args) {
       [&](std::exception_ptr e) {
         if (e) internal_error = true;
         signals.cancel();
+        flush_timer.cancel();
         io.stop();
       });
   io.run();

@@ -2,7 +2,12 @@
 // an inbox of received, not yet consumed bytes. Expectations look at the inbox and consume
 // what they matched; the player waits for "something changed" with a deadline. Reading stops
 // (and the socket is closed) when the peer has sent more than the receive limit, so a target
-// that floods cannot exhaust memory.
+// that floods cannot exhaust memory. Pause() stops reading until Resume(), so the kernel's
+// buffers fill as they would for a client that stalls.
+//
+// Every wait is bounded by a deadline kept in the run's Deadlines. The socket is non-blocking
+// and each operation is first tried at once: on loopback a connect, a write and often a read
+// complete without waiting, so they cost one system call each, as a blocking client's would.
 //
 // Used from the io_context's thread only. Asynchronous operations keep the Connection alive.
 #ifndef PARLEY_HARNESS_CONNECTION_H_
@@ -22,6 +27,7 @@
 #include <memory>
 #include <string>
 
+#include "harness/deadlines.h"
 #include "harness/matcher.h"
 #include "harness/payload.h"
 #include "harness/response_reader.h"
@@ -39,13 +45,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   };
 
   Connection(boost::asio::any_io_executor executor, Transport transport, Limits limits,
-             std::shared_ptr<Transcript> transcript);
+             std::shared_ptr<Transcript> transcript, Deadlines deadlines);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // Resolves `host` and connects within the deadline, then starts reading. UDP "connects" the
-  // socket so that it sends to and receives from that peer only.
-  boost::asio::awaitable<bool> Connect(std::string host, std::string port, TimePoint deadline,
+  // Connects to `host` (resolved unless it is a numeric address) within the deadline, then
+  // starts reading. UDP "connects" the socket so that it sends to and receives from that peer
+  // only. `receive_buffer` (0: the system's default) sets SO_RCVBUF before connecting.
+  boost::asio::awaitable<bool> Connect(std::string host, std::string port,
+                                       std::size_t receive_buffer, TimePoint deadline,
                                        std::string* error);
 
   // Writes all of `bytes` (UDP: as one datagram) within the deadline. On a timeout the
@@ -56,6 +64,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close();
   // Closes with SO_LINGER 0, so the peer sees a reset.
   void Reset();
+
+  // Stops reading from the socket (what was read stays in the inbox) until Resume().
+  void Pause();
+  void Resume();
+  bool paused() const { return paused_; }
 
   Inbox inbox() const;
   void Consume(std::size_t n);
@@ -76,6 +89,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool http_eof_fed = false;
 
  private:
+  boost::asio::awaitable<bool> ConnectTcp(const std::vector<boost::asio::ip::tcp::endpoint>& to,
+                                          std::size_t receive_buffer, TimePoint deadline,
+                                          boost::system::error_code& ec);
+  void StartReading();
   static boost::asio::awaitable<void> ReadTcp(std::shared_ptr<Connection> self);
   static boost::asio::awaitable<void> ReadUdp(std::shared_ptr<Connection> self);
   void Received(const char* data, std::size_t n, bool datagram);
@@ -85,15 +102,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Transport transport_;
   Limits limits_;
   std::shared_ptr<Transcript> transcript_;
+  Deadlines deadlines_;
   boost::asio::ip::tcp::socket tcp_;
   boost::asio::ip::udp::socket udp_;
-  boost::asio::steady_timer notify_;
+  boost::asio::steady_timer notify_;  // never expires: Wake() cancels the wait on it
   std::string inbox_;
   std::deque<std::size_t> datagram_ends_;
+  bool mid_datagram_ = false;  // an expectation consumed part of the first datagram
   std::size_t received_total_ = 0;
   Inbox::End end_ = Inbox::End::kOpen;
   std::string end_detail_;
   bool closed_by_us_ = false;
+  bool paused_ = false;
+  bool reading_ = false;  // a read loop is running
   std::string peer_;
   ResponseReader http_;
   RequestSniffer sniffer_;

@@ -79,7 +79,17 @@ void ConsoleReport::OnResult(const ScenarioResult& result, std::size_t done, std
         colors_.reset);
     progress_shown_ = true;
   }
+  unflushed_ = true;
+  if (progress_ || failed || std::chrono::steady_clock::now() - last_flush_ >= kFlushEvery) {
+    Flush();
+  }
+}
+
+void ConsoleReport::Flush() {
+  if (!unflushed_) return;
   std::fflush(out_);
+  unflushed_ = false;
+  last_flush_ = std::chrono::steady_clock::now();
 }
 
 void ConsoleReport::Summary(const std::vector<ScenarioResult>& results,
@@ -114,7 +124,8 @@ void ConsoleReport::Summary(const std::vector<ScenarioResult>& results,
   const char* color = t.failed > 0 ? colors_.red : colors_.green;
   std::fprintf(out_, "%sparley: %zu passed, %zu failed, %zu skipped%s\n", color, t.passed, t.failed,
                t.skipped, colors_.reset);
-  std::fflush(out_);
+  unflushed_ = true;
+  Flush();
 }
 
 }  // namespace parley::harness

@@ -19,6 +19,8 @@ namespace parley::harness {
 namespace {
 
 constexpr std::size_t kMaxPayloadBytes = 64 * 1024 * 1024;
+constexpr std::int64_t kMinReceiveBuffer = 1024;
+constexpr std::int64_t kMaxReceiveBuffer = 64 * 1024 * 1024;
 
 bool ValidHeaderName(std::string_view name) {
   if (name.empty()) return false;
@@ -126,7 +128,8 @@ class ScenarioBuilder {
     bool open = false;
     bool write_shut = false;
     Transport transport = Transport::kTcp;
-    int line = 0;  // where it was last opened or closed
+    int line = 0;         // where it was last opened or closed
+    int paused_line = 0;  // where it was paused; 0 while it is read
   };
 
   void DefineBuiltins() {
@@ -197,6 +200,7 @@ class ScenarioBuilder {
   Template ParseTemplate(const YamlNode& node, std::string_view what, bool unescape) {
     if (!node.is_scalar())
       Fail(node, std::string(what) + " must be a string, not " + DescribeKind(node));
+    if (node.high_escape != 0) RejectHighEscape(node);
     Template::ParseError error;
     auto t = Template::Parse(node.scalar, unescape, &error);
     if (!t) {
@@ -207,6 +211,25 @@ class ScenarioBuilder {
       throw YamlFailure{node.line, column, std::string(what) + ": " + error.message};
     }
     return std::move(*t);
+  }
+
+  // In double quotes YAML reads \xe9 as the character U+00E9 (two bytes in UTF-8) before parley
+  // sees it; parley's own \xe9 is one byte. The same text meaning two things is refused.
+  [[noreturn]] static void RejectHighEscape(const YamlNode& node) {
+    auto hex = [](int value, const char* digits) {
+      return std::string{digits[(value >> 4) & 0xf], digits[value & 0xf]};
+    };
+    const char* lower = "0123456789abcdef";
+    const char* upper = "0123456789ABCDEF";
+    int c = node.high_escape;
+    std::string byte = hex(c, lower);
+    throw YamlFailure{node.high_escape_line, node.high_escape_column,
+                      "\"\\x" + byte +
+                          "\" in double quotes is YAML's escape for the character U+00" +
+                          hex(c, upper) + " (the two bytes " + hex(0xc0 | (c >> 6), lower) + " " +
+                          hex(0x80 | (c & 0x3f), lower) + " in UTF-8), not the byte 0x" + byte +
+                          ": for the byte, use single quotes ('...\\x" + byte +
+                          "...'); for the character, write \\u00" + hex(c, upper)};
   }
 
   void CheckVariables(const Template& t, const YamlNode& at) {
@@ -263,7 +286,7 @@ class ScenarioBuilder {
     if (!node.is_map() || node.entries.empty()) {
       Fail(node,
            "a step must be a mapping with one action (connect, send, expect, close, "
-           "shutdown, sleep, signal), not " +
+           "shutdown, pause, resume, sleep, signal), not " +
                DescribeKind(node));
     }
     const YamlNode& key = node.entries[0].first;
@@ -296,9 +319,11 @@ class ScenarioBuilder {
       step.action = SleepStep{RequireDuration(value, "'sleep'")};
     } else if (k == "signal") {
       step.action = ParseSignal(value);
+    } else if (k == "pause" || k == "resume") {
+      step.action = ParsePause(value, &step, k == "resume");
     } else {
-      std::initializer_list<std::string_view> actions = {"connect",  "send",  "expect", "close",
-                                                         "shutdown", "sleep", "signal"};
+      std::initializer_list<std::string_view> actions = {
+          "connect", "send", "expect", "close", "shutdown", "pause", "resume", "sleep", "signal"};
       std::string message = "unknown step " + Quote(k);
       for (std::string_view a : actions) {
         if (EditDistance(k, a) <= 2) {
@@ -332,7 +357,8 @@ class ScenarioBuilder {
     ConnectStep c;
     const YamlNode* name_node = &node;
     if (node.is_map()) {
-      CheckKeys(node, {"name", "target", "address", "protocol", "timeout", "retry"}, "'connect'");
+      CheckKeys(node, {"name", "target", "address", "protocol", "recv_buffer", "timeout", "retry"},
+                "'connect'");
       name_node = node.Find("name");
       if (name_node == nullptr) Fail(node, "'connect' needs a 'name' for the connection");
       if (const YamlNode* p = node.Find("protocol")) {
@@ -352,6 +378,10 @@ class ScenarioBuilder {
         }
       }
       if (const YamlNode* t = node.Find("target")) c.target = RequireName(*t, "'target'");
+      if (const YamlNode* b = node.Find("recv_buffer")) {
+        c.receive_buffer = static_cast<std::size_t>(
+            RequireInt(*b, "'recv_buffer'", kMinReceiveBuffer, kMaxReceiveBuffer));
+      }
       ParseModifiers(node, step);
     } else if (!node.is_scalar()) {
       Fail(node, "'connect' takes a connection name or a mapping, not " + DescribeKind(node));
@@ -371,7 +401,7 @@ class ScenarioBuilder {
       Fail(*name_node, "connection '" + c.name + "' is already open (since line " +
                            std::to_string(state.line) + "); close it before connecting again");
     }
-    state = {true, false, c.transport, step->where.line};
+    state = {true, false, c.transport, step->where.line, 0};
     return c;
   }
 
@@ -409,17 +439,45 @@ class ScenarioBuilder {
     return name;
   }
 
+  // The open connection a step names: as a plain scalar (`close: alice`) or as `on:` in its
+  // mapping (whose other keys the caller checks).
+  std::string NamedConnection(const YamlNode& node) {
+    if (!node.is_scalar()) return UseConnection(node, node, false);
+    YamlNode map;
+    map.kind = YamlNode::Kind::kMap;
+    map.entries.push_back(YamlEntry{YamlNode{}, node});
+    map.entries[0].first.kind = YamlNode::Kind::kScalar;
+    map.entries[0].first.scalar = "on";
+    return UseConnection(map, node, false);
+  }
+
+  PauseStep ParsePause(const YamlNode& node, Step* step, bool resume) {
+    PauseStep p;
+    p.resume = resume;
+    std::string word = resume ? "'resume'" : "'pause'";
+    if (!node.is_scalar()) {
+      RequireMap(node, word);
+      CheckKeys(node, {"on"}, word);
+    }
+    p.on = NamedConnection(node);
+    ConnState& state = conns_[p.on];
+    if (!resume && state.paused_line != 0) {
+      Fail(node, "connection '" + p.on + "' is already paused (since line " +
+                     std::to_string(state.paused_line) + ")");
+    }
+    if (resume && state.paused_line == 0) {
+      Fail(node, "connection '" + p.on + "' is not paused; 'resume' follows a 'pause'");
+    }
+    state.paused_line = resume ? 0 : step->where.line;
+    return p;
+  }
+
   CloseStep ParseClose(const YamlNode& node, Step* step, bool shutdown) {
     CloseStep c;
     c.how = shutdown ? CloseStep::How::kWrite : CloseStep::How::kBoth;
     std::string word = shutdown ? "'shutdown'" : "'close'";
     if (node.is_scalar()) {
-      YamlNode map;
-      map.kind = YamlNode::Kind::kMap;
-      map.entries.push_back(YamlEntry{YamlNode{}, node});
-      map.entries[0].first.kind = YamlNode::Kind::kScalar;
-      map.entries[0].first.scalar = "on";
-      c.on = UseConnection(map, node, false);
+      c.on = NamedConnection(node);
     } else {
       RequireMap(node, word);
       if (shutdown) {
@@ -665,7 +723,7 @@ class ScenarioBuilder {
   HttpCheck ParseHttp(const YamlNode& node) {
     HttpCheck h;
     RequireMap(node, "'http'");
-    CheckKeys(node, {"status", "reason", "headers", "body", "responses"}, "'http'");
+    CheckKeys(node, {"status", "reason", "headers", "body", "responses", "count"}, "'http'");
     if (const YamlNode* status = node.Find("status")) {
       for (const YamlNode* s : ListOrOne(*status)) {
         h.status.push_back(static_cast<int>(RequireInt(*s, "a status code", 100, 999)));
@@ -714,6 +772,9 @@ class ScenarioBuilder {
     if (const YamlNode* responses = node.Find("responses")) {
       h.index = static_cast<std::size_t>(RequireInt(*responses, "'responses'", 1, 1000000));
     }
+    if (const YamlNode* count = node.Find("count")) {
+      h.count = static_cast<std::size_t>(RequireInt(*count, "'count'", 1, 100000));
+    }
     return h;
   }
 
@@ -723,19 +784,19 @@ class ScenarioBuilder {
       Fail(node, "'expect' takes a mapping, e.g. - expect: {on: client, line: \"hello\"}");
     }
     CheckKeys(node,
-              {"on", "line", "lines", "any_order", "bytes", "contains", "silence", "closed",
-               "reset", "http", "exit", "target", "capture", "timeout", "retry"},
+              {"on", "line", "lines", "any_order", "bytes", "contains", "datagram", "silence",
+               "closed", "reset", "http", "exit", "target", "capture", "timeout", "retry"},
               "'expect'");
     struct KindKey {
       const char* key;
       ExpectStep::Kind kind;
     };
     static constexpr KindKey kKinds[] = {
-        {"line", ExpectStep::Kind::kLine},       {"lines", ExpectStep::Kind::kLines},
-        {"bytes", ExpectStep::Kind::kBytes},     {"contains", ExpectStep::Kind::kContains},
-        {"silence", ExpectStep::Kind::kSilence}, {"closed", ExpectStep::Kind::kClosed},
-        {"reset", ExpectStep::Kind::kReset},     {"http", ExpectStep::Kind::kHttp},
-        {"exit", ExpectStep::Kind::kExit},
+        {"line", ExpectStep::Kind::kLine},         {"lines", ExpectStep::Kind::kLines},
+        {"bytes", ExpectStep::Kind::kBytes},       {"contains", ExpectStep::Kind::kContains},
+        {"datagram", ExpectStep::Kind::kDatagram}, {"silence", ExpectStep::Kind::kSilence},
+        {"closed", ExpectStep::Kind::kClosed},     {"reset", ExpectStep::Kind::kReset},
+        {"http", ExpectStep::Kind::kHttp},         {"exit", ExpectStep::Kind::kExit},
     };
     const char* found = nullptr;
     for (const KindKey& k : kKinds) {
@@ -749,8 +810,8 @@ class ScenarioBuilder {
     }
     if (found == nullptr) {
       Fail(node,
-           "'expect' needs what to expect: line, lines, bytes, contains, silence, closed, "
-           "reset, http or exit");
+           "'expect' needs what to expect: line, lines, bytes, contains, datagram, silence, "
+           "closed, reset, http or exit");
     }
     const YamlNode& value = *node.Find(found);
     if (e.kind == ExpectStep::Kind::kExit) {
@@ -766,6 +827,11 @@ class ScenarioBuilder {
       if (node.Find("target") != nullptr)
         Fail(*node.Find("target"), "'target' belongs with 'exit'");
       e.on = UseConnection(node, node, false);
+      if (int paused = conns_[e.on].paused_line; paused != 0) {
+        Fail(node, "connection '" + e.on + "' is paused (line " + std::to_string(paused) +
+                       "): nothing more arrives on it; add '- resume: " + e.on +
+                       "' before expecting on it");
+      }
     }
     if (node.Find("any_order") != nullptr && e.kind != ExpectStep::Kind::kLines) {
       Fail(*node.Find("any_order"), "'any_order' belongs with 'lines'");
@@ -787,6 +853,20 @@ class ScenarioBuilder {
       case ExpectStep::Kind::kContains:
         e.bytes = ParsePayloadValue(value, std::string("'") + found + "'");
         break;
+      case ExpectStep::Kind::kDatagram:
+        if (!udp) {
+          Fail(value, "'datagram' needs a UDP connection (TCP bytes have no datagram boundaries)");
+        }
+        if (value.is_map() &&
+            (value.Find("exact") != nullptr || value.Find("contains") != nullptr ||
+             value.Find("regex") != nullptr)) {
+          e.lines.push_back(ParseMatch(value, "'datagram'"));
+        } else if (value.is_scalar()) {
+          e.lines.push_back(ParseMatch(value, "'datagram'"));
+        } else {
+          e.bytes = ParsePayloadValue(value, "'datagram'");
+        }
+        break;
       case ExpectStep::Kind::kSilence:
         e.silence = RequireDuration(value, "'silence'");
         break;
@@ -804,7 +884,13 @@ class ScenarioBuilder {
       case ExpectStep::Kind::kExit:
         break;
     }
-    if (const YamlNode* capture = node.Find("capture")) ParseCapture(*capture, &e);
+    if (const YamlNode* capture = node.Find("capture")) {
+      if (e.kind == ExpectStep::Kind::kHttp && e.http.count > 1) {
+        Fail(*capture, "'capture' takes the groups of one response; this checks " +
+                           std::to_string(e.http.count) + " ('count')");
+      }
+      ParseCapture(*capture, &e);
+    }
     ParseModifiers(node, step);
     if (e.kind == ExpectStep::Kind::kSilence && node.Find("timeout") != nullptr) {
       Fail(*node.Find("timeout"), "'silence' is its own duration; remove 'timeout'");

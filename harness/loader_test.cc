@@ -384,7 +384,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "s.yaml:4:5: unknown step 'conect' (did you mean 'connect'?)"},
         ErrorCase{"name: x\ntarget: t\nsteps:\n  - frobnicate: a\n",
                   "s.yaml:4:5: unknown step 'frobnicate' (expected one of: connect, send, expect, "
-                  "close, shutdown, sleep, signal)"},
+                  "close, shutdown, pause, resume, sleep, signal)"},
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - connect: a\n    timeout: 1s\n",
             "s.yaml:5:5: 'timeout' goes inside the action, e.g. - connect: {..., timeout: ...}"},
@@ -395,7 +395,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - just text\n",
             "s.yaml:4:5: a step must be a mapping with one action (connect, send, expect, close, "
-            "shutdown, sleep, signal), not a string"},
+            "shutdown, pause, resume, sleep, signal), not a string"},
         ErrorCase{
             "name: x\nsteps:\n  - connect: a\n",
             "s.yaml:3:14: connection 'a' has nowhere to go: give the scenario a 'target', or the "
@@ -508,8 +508,8 @@ INSTANTIATE_TEST_SUITE_P(
     testing::Values(
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {}\n",
-            "s.yaml:5:13: 'expect' needs what to expect: line, lines, bytes, contains, silence, "
-            "closed, reset, http or exit"},
+            "s.yaml:5:13: 'expect' needs what to expect: line, lines, bytes, contains, datagram, "
+            "silence, closed, reset, http or exit"},
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {line: a, bytes: b}\n",
             "s.yaml:5:30: an expectation checks one thing; this has 'line' and 'bytes' (use two "
@@ -575,6 +575,161 @@ INSTANTIATE_TEST_SUITE_P(
                   "s.yaml:3:13: 'exit' needs a 'target' (the scenario has none)"},
         ErrorCase{"name: x\ntarget: t\nsteps:\n  - expect: {exit: 256}\n",
                   "s.yaml:4:20: 'exit' must be between 0 and 255"}));
+
+TEST(Loader, PauseAndResume) {
+  auto s = MustLoad(R"(name: x
+target: t
+steps:
+  - connect: {name: slow, recv_buffer: 4096}
+  - connect: other
+  - pause: slow
+  - send: {on: slow, text: "still writing\n"}
+  - expect: {on: other, silence: 10ms}
+  - resume: {on: slow}
+  - expect: {on: slow, line: a}
+  - pause: slow
+  - close: slow
+  - connect: slow
+  - expect: {on: slow, line: b}
+)");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(Action<ConnectStep>(s[0], 0).receive_buffer, 4096u);
+  EXPECT_EQ(Action<ConnectStep>(s[0], 1).receive_buffer, 0u);
+  EXPECT_EQ(Action<PauseStep>(s[0], 2).on, "slow");
+  EXPECT_FALSE(Action<PauseStep>(s[0], 2).resume);
+  EXPECT_EQ(s[0].steps[2].keyword, "pause");
+  EXPECT_TRUE(Action<PauseStep>(s[0], 5).resume);
+  EXPECT_EQ(s[0].steps[5].keyword, "resume");
+}
+
+TEST(Loader, DatagramExpectations) {
+  auto s = MustLoad(R"(name: x
+target: t
+steps:
+  - connect: {name: u, protocol: udp}
+  - expect: {datagram: "* welcome guest1\n"}
+  - expect: {datagram: {regex: '^\* welcome (guest\d+)\n$'}, capture: nick}
+  - expect: {datagram: {contains: welcome}}
+  - expect: {datagram: {hex: "00 ff 0a"}}
+  - expect: {datagram: ["a", {hex: "0a"}]}
+)");
+  ASSERT_EQ(s.size(), 1u);
+  const ExpectStep& exact = Action<ExpectStep>(s[0], 1);
+  EXPECT_EQ(exact.kind, ExpectStep::Kind::kDatagram);
+  ASSERT_EQ(exact.lines.size(), 1u);
+  EXPECT_EQ(exact.lines[0].kind, TextMatch::Kind::kExact);
+  EXPECT_EQ(Render(exact.lines[0].pattern), "* welcome guest1\n");
+  const ExpectStep& regex = Action<ExpectStep>(s[0], 2);
+  EXPECT_EQ(regex.lines[0].kind, TextMatch::Kind::kRegex);
+  EXPECT_EQ(regex.capture, std::vector<std::string>{"nick"});
+  EXPECT_EQ(Action<ExpectStep>(s[0], 3).lines[0].kind, TextMatch::Kind::kContains);
+  const ExpectStep& hex = Action<ExpectStep>(s[0], 4);
+  EXPECT_TRUE(hex.lines.empty());
+  ASSERT_EQ(hex.bytes.pieces.size(), 1u);
+  EXPECT_EQ(hex.bytes.pieces[0].bytes, std::string("\0\xff\n", 3));
+  EXPECT_EQ(Action<ExpectStep>(s[0], 5).bytes.pieces.size(), 2u);
+}
+
+TEST(Loader, HttpCount) {
+  auto s = MustLoad(R"(name: x
+target: t
+steps:
+  - connect: c
+  - expect: {http: {status: 200, count: 12}}
+  - expect: {http: {status: 404, count: 2, responses: 13}}
+  - expect: {http: {status: 200}}
+)");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(Action<ExpectStep>(s[0], 1).http.count, 12u);
+  EXPECT_FALSE(Action<ExpectStep>(s[0], 1).http.index);
+  EXPECT_EQ(Action<ExpectStep>(s[0], 2).http.count, 2u);
+  EXPECT_EQ(Action<ExpectStep>(s[0], 2).http.index, 13u);
+  EXPECT_EQ(Action<ExpectStep>(s[0], 3).http.count, 1u);
+}
+
+TEST(Loader, HighEscapesMeanBytesOnlyOutsideDoubleQuotes) {
+  // Single quotes, plain scalars and block scalars leave the backslash to parley: one byte.
+  auto s = MustLoad(R"(name: x
+target: t
+vars:
+  plain: caf\xe9
+  block: |-
+    caf\xe9
+steps:
+  - connect: c
+  - send: {text: 'caf\xe9'}
+  - send: {text: "caf\\xe9 \u00e9 \x7f"}
+)");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(Render(s[0].vars[0].second), "caf\xe9");
+  EXPECT_EQ(Render(s[0].vars[1].second), "caf\xe9");
+  EXPECT_EQ(Render(Action<SendStep>(s[0], 1).payload.pieces[0].text), "caf\xe9");
+  // Double quotes: \\ is YAML's backslash, \u00e9 is the character (2 bytes), \x7f one byte.
+  EXPECT_EQ(Render(Action<SendStep>(s[0], 2).payload.pieces[0].text), "caf\xe9 \xc3\xa9 \x7f");
+  // Text that never becomes bytes may use YAML's escapes freely.
+  MustLoad("name: \"caf\\xe9\"\ndescription: \"\\xe9\"\ntarget: t\nsteps: [{connect: c}]\n");
+}
+
+TEST(Loader, AnchorsReuseARegex) {
+  auto s = MustLoad(R"(- name: first
+  target: t
+  steps:
+    - connect: c
+    - expect: {line: {regex: &relay '^<(guest\d+)> (.*)$'}, capture: [who, what]}
+- name: second
+  target: t
+  steps:
+    - connect: c
+    - expect: {line: {regex: *relay}}
+)");
+  ASSERT_EQ(s.size(), 2u);
+  const TextMatch& reused = Action<ExpectStep>(s[1], 1).lines[0];
+  EXPECT_EQ(reused.kind, TextMatch::Kind::kRegex);
+  EXPECT_EQ(reused.groups, 2);
+  EXPECT_EQ(reused.pattern.source(), "^<(guest\\d+)> (.*)$");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    NewForms, LoaderErrors,
+    testing::Values(
+        ErrorCase{
+            "name: x\ntarget: t\nsteps:\n  - connect: a\n  - pause: a\n  - expect: {line: x}\n",
+            "s.yaml:6:13: connection 'a' is paused (line 5): nothing more arrives on it; add '- "
+            "resume: a' before expecting on it"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - pause: a\n  - pause: a\n",
+                  "s.yaml:6:12: connection 'a' is already paused (since line 5)"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - resume: a\n",
+                  "s.yaml:5:13: connection 'a' is not paused; 'resume' follows a 'pause'"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - pause: {on: a, for: 1s}\n",
+                  "s.yaml:5:20: unknown key 'for' in 'pause' (did you mean 'on'?)"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: a, recv_buffer: 10}\n",
+                  "s.yaml:4:37: 'recv_buffer' must be between 1024 and 67108864"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: a, recv_buffer: 4k}\n",
+                  "s.yaml:4:37: 'recv_buffer' must be a whole number"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {datagram: x}\n",
+                  "s.yaml:5:24: 'datagram' needs a UDP connection (TCP bytes have no datagram "
+                  "boundaries)"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {http: {count: 0}}\n",
+                  "s.yaml:5:28: 'count' must be between 1 and 100000"},
+        ErrorCase{
+            "name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {http: {count: 2, "
+            "reason: {regex: '(.*)'}}, capture: r}\n",
+            "s.yaml:5:66: 'capture' takes the groups of one response; this checks 2 ('count')"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - send: {text: \"caf\\xe9\"}\n",
+                  "s.yaml:5:22: \"\\xe9\" in double quotes is YAML's escape for the character "
+                  "U+00E9 (the two bytes c3 a9 in UTF-8), not the byte 0xe9: for the byte, use "
+                  "single quotes ('...\\xe9...'); for the character, write \\u00E9"},
+        ErrorCase{
+            "name: x\ntarget: t\nsteps:\n  - connect: a\n  - send: {text: &t \"ok\\\\\\x80\"}\n",
+            "s.yaml:5:26: \"\\x80\" in double quotes is YAML's escape for the character U+0080 "
+            "(the two bytes c2 80 in UTF-8), not the byte 0x80: for the byte, use single quotes "
+            "('...\\x80...'); for the character, write \\u0080"},
+        ErrorCase{
+            "name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect:\n      line: \"a\n        "
+            "b \\xFF\"\n",
+            "s.yaml:7:11: \"\\xff\" in double quotes is YAML's escape for the character U+00FF "
+            "(the two bytes c3 bf in UTF-8), not the byte 0xff: for the byte, use single quotes "
+            "('...\\xff...'); for the character, write \\u00FF"}));
 
 TEST(Loader, MissingPayloadFileIsAnErrorWhenChecked) {
   LoadResult r = LoadScenarios(

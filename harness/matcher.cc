@@ -182,6 +182,43 @@ Verdict CheckContains(const ExpectStep& expect, const Inbox& inbox, const Variab
   return Verdict::Wait();
 }
 
+// The first datagram in the inbox, whole: as text against a match, or as exact bytes.
+Verdict CheckDatagram(const ExpectStep& expect, const Inbox& inbox, const Variables& vars) {
+  if (inbox.datagram_ends == nullptr) {
+    return Verdict::Fail("internal: 'datagram' needs a UDP connection");
+  }
+  if (inbox.datagram_ends->empty()) {
+    if (inbox.end != Inbox::End::kOpen) {
+      return Verdict::Fail(DescribeEnd(inbox) + " before a datagram arrived");
+    }
+    return Verdict::Wait();
+  }
+  std::string_view datagram = inbox.bytes.substr(0, inbox.datagram_ends->front());
+  if (inbox.mid_datagram) {
+    return Verdict::Fail(
+        "an earlier expectation consumed the start of the next datagram, so it cannot be checked "
+        "whole; what is left of it: " +
+        Show(datagram));
+  }
+  std::string error;
+  if (!expect.lines.empty()) {
+    std::vector<std::string> groups;
+    bool ok = MatchText(expect.lines[0], datagram, vars, &groups, &error);
+    if (!error.empty()) return Verdict::Fail(error);
+    if (!ok) {
+      return Verdict::Fail("the datagram differs:\n" +
+                           ExplainMismatch(expect.lines[0], datagram, vars));
+    }
+    return Pass(datagram.size(), std::move(groups));
+  }
+  std::string expected;
+  if (!RenderPayload(expect.bytes, vars, &expected, &error)) return Verdict::Fail(error);
+  if (datagram != expected) {
+    return Verdict::Fail("the datagram differs:\n" + RenderDiff(expected, datagram));
+  }
+  return Pass(datagram.size());
+}
+
 Verdict CheckEnd(const ExpectStep& expect, const Inbox& inbox) {
   bool want_reset = expect.kind == ExpectStep::Kind::kReset;
   std::string wanted = want_reset ? "a reset (RST)" : "the peer to close the connection";
@@ -304,6 +341,8 @@ Verdict CheckStream(const ExpectStep& expect, const Inbox& inbox, const Variable
       return CheckBytes(expect, inbox, vars);
     case ExpectStep::Kind::kContains:
       return CheckContains(expect, inbox, vars);
+    case ExpectStep::Kind::kDatagram:
+      return CheckDatagram(expect, inbox, vars);
     case ExpectStep::Kind::kSilence:
       if (!inbox.bytes.empty()) {
         return Verdict::Fail("expected silence for " + FormatDuration(expect.silence) +
@@ -373,6 +412,15 @@ std::string DescribeTimeout(const ExpectStep& expect, const Inbox& inbox, const 
       return Show(expected) + " did not arrive" + within + "; received " +
              (inbox.bytes.empty() ? std::string("nothing") : ShowTail(inbox.bytes));
     }
+    case ExpectStep::Kind::kDatagram: {
+      std::string message = "no datagram arrived" + within;
+      if (!expect.lines.empty())
+        return message + " (expected " + DescribeMatch(expect.lines[0], vars) + ")";
+      std::string expected;
+      std::string error;
+      if (!RenderPayload(expect.bytes, vars, &expected, &error)) return error;
+      return message + " (expected " + Show(expected) + ")";
+    }
     case ExpectStep::Kind::kClosed:
       return "the connection was still open after " + FormatDuration(waited) +
              " (expected the peer to close it)";
@@ -388,7 +436,7 @@ std::string DescribeTimeout(const ExpectStep& expect, const Inbox& inbox, const 
 }
 
 Verdict CheckResponse(const HttpCheck& check, const HttpResponse& response, std::size_t index,
-                      const Variables& vars) {
+                      std::size_t nth, const Variables& vars) {
   std::vector<std::string> problems;
   std::vector<std::string> captures;
   std::string error;
@@ -459,14 +507,18 @@ Verdict CheckResponse(const HttpCheck& check, const HttpResponse& response, std:
                          DescribeMatch(*check.body, vars));
     }
   }
-  if (check.index && *check.index != index) {
+  if (check.index && *check.index + nth != index) {
     problems.push_back("this is response " + std::to_string(index) +
-                       " on the connection (expected response " + std::to_string(*check.index) +
-                       ")");
+                       " on the connection (expected response " +
+                       std::to_string(*check.index + nth) + ")");
   }
   if (!error.empty()) return Verdict::Fail(error);
   if (problems.empty()) return Pass(0, std::move(captures));
-  std::string message = "the response does not match:";
+  std::string message = check.count == 1
+                            ? "the response does not match:"
+                            : "response " + std::to_string(nth + 1) + " of " +
+                                  std::to_string(check.count) + " (response " +
+                                  std::to_string(index) + " on the connection) does not match:";
   for (const std::string& p : problems)
     message += "\n  - " + p;
   std::string_view raw = response.raw;

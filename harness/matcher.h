@@ -24,6 +24,8 @@ struct Inbox {
   std::string_view bytes;
   // UDP: offsets into `bytes` where datagrams end; a datagram end also ends a line.
   const std::deque<std::size_t>* datagram_ends = nullptr;
+  // UDP: an expectation consumed the start of the first datagram in `bytes`.
+  bool mid_datagram = false;
   End end = End::kOpen;
   std::string end_detail;  // kError: the system's message; kCutOff: the limit
 };
@@ -40,18 +42,19 @@ struct Verdict {
   static Verdict Fail(std::string message) { return {Kind::kFail, 0, {}, std::move(message)}; }
 };
 
-// line, lines, bytes, contains, silence, closed and reset. (http and exit need more than the
-// inbox; see CheckResponse and the player.)
+// line, lines, bytes, contains, datagram, silence, closed and reset. (http and exit need more
+// than the inbox; see CheckResponse and the player.)
 Verdict CheckStream(const ExpectStep& expect, const Inbox& inbox, const Variables& vars);
 
 // What to say when the expectation's deadline passed while CheckStream still said kWait.
 std::string DescribeTimeout(const ExpectStep& expect, const Inbox& inbox, const Variables& vars,
                             Duration waited);
 
-// Judges one HTTP response; `index` is its 1-based position on the connection. Lists every
+// Judges one HTTP response; `index` is its 1-based position on the connection and `nth` its
+// 0-based position among the `check.count` responses one expectation checks. Lists every
 // mismatch, not only the first.
 Verdict CheckResponse(const HttpCheck& check, const HttpResponse& response, std::size_t index,
-                      const Variables& vars);
+                      std::size_t nth, const Variables& vars);
 
 // Matches `text` against one TextMatch. Appends regex groups to `*groups`. On a failure that is
 // not a mismatch (an undefined variable, a bad regex after substitution) sets `*error`.

@@ -212,7 +212,7 @@ TEST(CheckResponse, PassesAndCaptures) {
       "X-Gone: {absent: true}}, body: {contains: Hola, length: 19}, responses: 2}, capture: kind");
   HttpResponse r =
       Response(200, "OK", {{"Content-Type", "text/html; charset=utf-8"}}, "<h1>Hola Mundo</h1>");
-  Verdict v = CheckResponse(e.http, r, 2, Vars());
+  Verdict v = CheckResponse(e.http, r, 2, 0, Vars());
   ASSERT_EQ(v.kind, Verdict::Kind::kPass) << v.message;
   EXPECT_EQ(v.captures, std::vector<std::string>{"html"});
 }
@@ -222,7 +222,7 @@ TEST(CheckResponse, ListsEveryMismatch) {
       "http: {status: 200, reason: OK, headers: {Server: {present: true}, Connection: close, X: "
       "{absent: true}}, body: 'ok', responses: 1}");
   HttpResponse r = Response(404, "Not Found", {{"Connection", "keep-alive"}, {"X", "1"}}, "nope");
-  Verdict v = CheckResponse(e.http, r, 2, Vars());
+  Verdict v = CheckResponse(e.http, r, 2, 0, Vars());
   ASSERT_EQ(v.kind, Verdict::Kind::kFail);
   EXPECT_EQ(v.message,
             "the response does not match:\n"

@@ -41,8 +41,18 @@ std::vector<std::size_t> Pieces(const SendStep& send, std::size_t total) {
 
 }  // namespace
 
+Player::Player(asio::any_io_executor executor, TargetPool* pool, const PlayOptions* options,
+               Deadlines deadlines)
+    : executor_(executor),
+      pool_(pool),
+      options_(options),
+      deadlines_(std::move(deadlines)),
+      sleep_timer_(executor) {}
+
 Player::Player(asio::any_io_executor executor, TargetPool* pool, const PlayOptions* options)
-    : executor_(executor), pool_(pool), options_(options), sleep_timer_(executor) {}
+    : Player(executor, pool, options, Deadlines(executor)) {
+  own_deadlines_ = true;
+}
 
 Duration Player::Scaled(Duration d) const {
   return Duration(
@@ -165,6 +175,7 @@ std::string Player::CurrentConnection(const Step& step) const {
   if (auto* s = std::get_if<SendStep>(&step.action)) return s->on;
   if (auto* e = std::get_if<ExpectStep>(&step.action)) return e->on;
   if (auto* c = std::get_if<CloseStep>(&step.action)) return c->on;
+  if (auto* p = std::get_if<PauseStep>(&step.action)) return p->on;
   return "";
 }
 
@@ -218,6 +229,7 @@ asio::awaitable<void> Player::Finish(ScenarioResult* result) {
     result->targets.push_back(std::move(record));
   }
   leases_.clear();
+  if (own_deadlines_) deadlines_.Disarm();
   result->transcripts = transcripts_;
   result->elapsed = Clock::now() - started_;
 }
@@ -236,6 +248,7 @@ asio::awaitable<std::string> Player::RunStep(const Step& step) {
     co_return "";
   }
   if (auto* s = std::get_if<SignalStep>(&step.action)) co_return Signal(*s);
+  if (auto* p = std::get_if<PauseStep>(&step.action)) co_return Pause(*p);
   co_return "internal: unknown step";
 }
 
@@ -261,9 +274,10 @@ asio::awaitable<std::string> Player::Connect(const Step& step, const ConnectStep
   auto transcript = std::make_shared<Transcript>(
       n == 1 ? connect.name : connect.name + " (#" + std::to_string(n) + ")", started_);
   transcripts_.push_back(transcript);
-  auto connection =
-      std::make_shared<Connection>(executor_, connect.transport, options_->limits, transcript);
-  bool ok = co_await connection->Connect(host, port, Clock::now() + Scaled(step.timeout), &error);
+  auto connection = std::make_shared<Connection>(executor_, connect.transport, options_->limits,
+                                                 transcript, deadlines_);
+  bool ok = co_await connection->Connect(host, port, connect.receive_buffer,
+                                         Clock::now() + Scaled(step.timeout), &error);
   if (!ok) co_return error;
   connections_[connect.name] = connection;
   co_return "";
@@ -297,6 +311,8 @@ asio::awaitable<std::string> Player::Send(const Step& step, const SendStep& send
   co_return "";
 }
 
+// Judges the next `count` responses as they arrive, and takes them only once every one has
+// arrived and passed: a failed expectation consumes nothing, so a retry looks at them again.
 Verdict Player::CheckHttp(Connection& connection, const ExpectStep& expect) {
   ResponseReader& reader = connection.http();
   Inbox inbox = connection.inbox();
@@ -309,18 +325,38 @@ Verdict Player::CheckHttp(Connection& connection, const ExpectStep& expect) {
     reader.FeedEof();
     connection.http_eof_fed = true;
   }
-  if (auto response = reader.Next()) {
-    ++connection.responses_taken;
-    return CheckResponse(expect.http, *response, connection.responses_taken, vars_);
+  const std::size_t count = expect.http.count;
+  std::size_t arrived = 0;
+  std::vector<std::string> captures;
+  for (; arrived < count; ++arrived) {
+    const HttpResponse* response = reader.Peek(arrived);
+    if (response == nullptr) break;
+    Verdict verdict = CheckResponse(expect.http, *response,
+                                    connection.responses_taken + arrived + 1, arrived, vars_);
+    if (verdict.kind == Verdict::Kind::kFail) return verdict;
+    captures = std::move(verdict.captures);
   }
+  if (arrived == count) {
+    for (std::size_t i = 0; i < count; ++i)
+      reader.Next();
+    connection.responses_taken += count;
+    Verdict pass;
+    pass.kind = Verdict::Kind::kPass;
+    pass.captures = std::move(captures);
+    return pass;
+  }
+  std::string so_far = count == 1 ? ""
+                                  : " (after " + std::to_string(arrived) + " of the " +
+                                        std::to_string(count) + " expected responses)";
   if (reader.failed()) {
-    return Verdict::Fail("the response is malformed: " + reader.error() +
+    return Verdict::Fail("the response is malformed" + so_far + ": " + reader.error() +
                          (inbox.bytes.empty() ? "" : "\nunread bytes: " + ShowBytes(inbox.bytes)));
   }
   if (inbox.end != Inbox::End::kOpen) {
-    return Verdict::Fail(DescribeEnd(inbox) + (reader.in_progress()
-                                                   ? " in the middle of a response"
-                                                   : " before a response arrived"));
+    return Verdict::Fail(
+        DescribeEnd(inbox) +
+        (reader.in_progress() ? " in the middle of a response" : " before a response arrived") +
+        so_far);
   }
   return Verdict::Wait();
 }
@@ -362,10 +398,18 @@ asio::awaitable<std::string> Player::Expect(const Step& step, const ExpectStep& 
     if (!changed && Clock::now() >= deadline) {
       if (silence) co_return "";
       if (expect.kind == ExpectStep::Kind::kHttp) {
-        co_return std::string(connection->http().in_progress()
-                                  ? "a response started but did not finish"
-                                  : "no response arrived") +
-            " within " + FormatDuration(waited);
+        std::size_t count = expect.http.count;
+        std::size_t arrived = 0;
+        while (arrived < count && connection->http().Peek(arrived) != nullptr)
+          ++arrived;
+        std::string what = count == 1 ? std::string("no response arrived")
+                                      : "only " + std::to_string(arrived) + " of " +
+                                            std::to_string(count) + " expected responses arrived";
+        if (connection->http().in_progress()) {
+          what = count == 1 ? "a response started but did not finish"
+                            : what + "; the next started but did not finish";
+        }
+        co_return what + " within " + FormatDuration(waited);
       }
       co_return DescribeTimeout(expect, connection->inbox(), vars_, waited);
     }
@@ -405,6 +449,17 @@ std::string Player::Close(const CloseStep& close) {
       break;
   }
   connections_.erase(it);
+  return "";
+}
+
+std::string Player::Pause(const PauseStep& pause) {
+  auto it = connections_.find(pause.on);
+  if (it == connections_.end()) return "connection '" + pause.on + "' is not open";
+  if (pause.resume) {
+    it->second->Resume();
+  } else {
+    it->second->Pause();
+  }
   return "";
 }
 

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "harness/connection.h"
+#include "harness/deadlines.h"
 #include "harness/result.h"
 #include "harness/scenario.h"
 #include "harness/target_pool.h"
@@ -37,6 +38,9 @@ struct PlayOptions {
 
 class Player {
  public:
+  // `deadlines` bounds the scenario's waits; a runner shares one among its players.
+  Player(boost::asio::any_io_executor executor, TargetPool* pool, const PlayOptions* options,
+         Deadlines deadlines);
   Player(boost::asio::any_io_executor executor, TargetPool* pool, const PlayOptions* options);
   Player(const Player&) = delete;
   Player& operator=(const Player&) = delete;
@@ -56,6 +60,7 @@ class Player {
   boost::asio::awaitable<std::string> Expect(const Step& step, const ExpectStep& expect);
   boost::asio::awaitable<std::string> ExpectExit(const Step& step, const ExpectStep& expect);
   std::string Close(const CloseStep& close);
+  std::string Pause(const PauseStep& pause);
   std::string Signal(const SignalStep& signal);
   boost::asio::awaitable<void> Sleep(Duration duration);
 
@@ -69,6 +74,8 @@ class Player {
   boost::asio::any_io_executor executor_;
   TargetPool* pool_;
   const PlayOptions* options_;
+  Deadlines deadlines_;
+  bool own_deadlines_ = false;  // disarmed when the scenario ends
   const Scenario* scenario_ = nullptr;
   TimePoint started_;
   Variables vars_;

@@ -119,6 +119,50 @@ asio::awaitable<void> UdpEcho(udp::socket& socket) {
   }
 }
 
+// Answers each request line "GET /N ..." with status N (200 or 404), keeping the connection.
+asio::awaitable<void> StatusPeer(tcp::socket socket) {
+  error_code ec;
+  asio::streambuf buffer;
+  for (;;) {
+    std::size_t n = co_await asio::async_read_until(socket, buffer, "\r\n\r\n",
+                                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    std::string head(asio::buffers_begin(buffer.data()),
+                     asio::buffers_begin(buffer.data()) + static_cast<long>(n));
+    buffer.consume(n);
+    std::string status = head.substr(5, 3);
+    std::string reply = "HTTP/1.1 " + status + " X\r\nContent-Length: 0\r\n\r\n";
+    co_await asio::async_write(socket, asio::buffer(reply),
+                               asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
+
+// Writes 4 MiB as fast as the client takes it, then "end\n", and records the longest time
+// one 64 KiB write waited: long while the client does not read.
+struct Writer {
+  std::chrono::steady_clock::duration longest{0};
+  bool finished = false;
+
+  Peer peer() {
+    return [this](tcp::socket socket) -> asio::awaitable<void> {
+      std::string chunk(64 * 1024, 'x');
+      for (int i = 0; i < 64; ++i) {
+        auto start = std::chrono::steady_clock::now();
+        error_code ec;
+        co_await asio::async_write(socket, asio::buffer(chunk),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return;
+        longest = std::max(longest, std::chrono::steady_clock::now() - start);
+      }
+      error_code ec;
+      co_await asio::async_write(socket, asio::buffer(std::string("end\n")),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+      finished = !ec;
+      co_await Pause(std::chrono::milliseconds(2000));  // keep the connection open
+    };
+  }
+};
+
 class PlayerTest : public testing::Test {
  protected:
   // Plays the scenario in `yaml` against a server running `peer` (target "srv").
@@ -321,6 +365,159 @@ steps:
   EXPECT_EQ(r.message.substr(0, 74),
             "the peer sent more than 1 MiB and was cut off before \"never sent\" arrived;")
       << r.message;
+}
+
+TEST_F(PlayerTest, CountChecksEachOfTheNextResponses) {
+  ScenarioResult r = Play(R"(name: count
+target: srv
+steps:
+  - connect: c
+  - send: {text: "GET /200 HTTP/1.1\r\n\r\nGET /200 HTTP/1.1\r\n\r\nGET /200 HTTP/1.1\r\n\r\nGET /404 HTTP/1.1\r\n\r\n"}
+  - expect: {http: {status: 200, count: 3, responses: 1}}
+  - expect: {http: {status: 404, responses: 4}}
+  - expect: {silence: 20ms}
+)",
+                          StatusPeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+}
+
+TEST_F(PlayerTest, CountNamesTheResponseThatDiffers) {
+  ScenarioResult r = Play(R"(name: count fails
+target: srv
+steps:
+  - connect: c
+  - send: {text: "GET /200 HTTP/1.1\r\n\r\nGET /404 HTTP/1.1\r\n\r\nGET /200 HTTP/1.1\r\n\r\n"}
+  - expect: {http: {status: 200, count: 3}}
+)",
+                          StatusPeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kFailed);
+  EXPECT_EQ(r.message,
+            "response 2 of 3 (response 2 on the connection) does not match:\n"
+            "  - status is 404 (expected 200)\n"
+            "response head: \"HTTP/1.1 404 X\\r\\nContent-Length: 0\\r\\n\\r\\n\"");
+}
+
+TEST_F(PlayerTest, CountTimesOutSayingHowManyArrived) {
+  ScenarioResult r = Play(R"(name: count short
+target: srv
+timeout: 100ms
+steps:
+  - connect: c
+  - send: {text: "GET /200 HTTP/1.1\r\n\r\nGET /200 HTTP/1.1\r\n\r\n"}
+  - expect: {http: {status: 200, count: 3}}
+)",
+                          StatusPeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kFailed);
+  EXPECT_EQ(r.message, "only 2 of 3 expected responses arrived within 100ms");
+}
+
+TEST_F(PlayerTest, AFailedHttpExpectationConsumesNothing) {
+  // The retry looks at the same response again, so the 404 cannot be skipped over by retrying.
+  ScenarioResult r = Play(R"(name: retry keeps the response
+target: srv
+steps:
+  - connect: c
+  - send: {text: "GET /404 HTTP/1.1\r\n\r\nGET /200 HTTP/1.1\r\n\r\n"}
+  - expect: {http: {status: 200}, timeout: 50ms, retry: {times: 2, delay: 10ms}}
+)",
+                          StatusPeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kFailed);
+  EXPECT_NE(r.message.find("status is 404"), std::string::npos) << r.message;
+}
+
+TEST_F(PlayerTest, ResponsesArePositionedInTheOrderTheyArrive) {
+  ScenarioResult r = Play(R"(name: the failed response is still next
+target: srv
+steps:
+  - connect: c
+  - send: {text: "GET /404 HTTP/1.1\r\n\r\nGET /200 HTTP/1.1\r\n\r\n"}
+  - expect: {http: {status: 404, responses: 1}}
+  - expect: {http: {status: 200, responses: 2}}
+)",
+                          StatusPeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+}
+
+TEST_F(PlayerTest, DatagramsAreCheckedWhole) {
+  ScenarioResult r = Play(R"(name: datagrams
+target: srv
+steps:
+  - connect: {name: u, protocol: udp}
+  - send: {text: "one"}
+  - expect: {datagram: "echo: one"}
+  - send: {text: "two\nthree\n"}
+  - expect: {datagram: {regex: '^echo: (\w+)\n(\w+)\n$'}, capture: [first, second]}
+  - send: {text: "${second}"}
+  - expect: {datagram: {hex: "65 63 68 6f 3a 20 74 68 72 65 65"}}
+)",
+                          LinePeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+}
+
+TEST_F(PlayerTest, ADatagramThatDiffersShowsTheDifference) {
+  ScenarioResult r = Play(R"(name: datagram differs
+target: srv
+steps:
+  - connect: {name: u, protocol: udp}
+  - send: {text: "a\nb\n"}
+  - expect: {datagram: "echo: a\n"}
+)",
+                          LinePeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kFailed);
+  EXPECT_EQ(r.message.substr(0, 48), "the datagram differs:\nexpected: \"echo: a\\n\"\n  ac")
+      << r.message;
+}
+
+TEST_F(PlayerTest, ADatagramCannotBeCheckedWholeAfterALineTookPartOfIt) {
+  ScenarioResult r = Play(R"(name: datagram after line
+target: srv
+steps:
+  - connect: {name: u, protocol: udp}
+  - send: {text: "a\nb\n"}
+  - expect: {line: "echo: a"}
+  - expect: {datagram: "b\n"}
+)",
+                          LinePeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kFailed);
+  EXPECT_EQ(r.message,
+            "an earlier expectation consumed the start of the next datagram, so it cannot be "
+            "checked whole; what is left of it: \"b\\n\"");
+}
+
+TEST_F(PlayerTest, APausedConnectionStopsReadingUntilResumed) {
+  Writer writer;
+  ScenarioResult r = Play(R"(name: stalled reader
+target: srv
+steps:
+  - connect: {name: c, recv_buffer: 4096}
+  - pause: c
+  - sleep: 400ms
+  - resume: c
+  - expect: {contains: "end\n", timeout: 10s}
+)",
+                          writer.peer());
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+  EXPECT_TRUE(writer.finished);
+  // While paused the peer's writes could not go anywhere for most of the 400ms.
+  EXPECT_GE(writer.longest, std::chrono::milliseconds(250));
+  std::string transcript = r.transcripts[0]->Render();
+  EXPECT_NE(transcript.find("paused: not reading"), std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("resumed reading"), std::string::npos) << transcript;
+}
+
+TEST_F(PlayerTest, AnUnpausedConnectionKeepsDraining) {
+  Writer writer;
+  ScenarioResult r = Play(R"(name: reader
+target: srv
+steps:
+  - connect: c
+  - sleep: 400ms
+  - expect: {contains: "end\n", timeout: 10s}
+)",
+                          writer.peer());
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+  EXPECT_TRUE(writer.finished);
+  EXPECT_LT(writer.longest, std::chrono::milliseconds(250));
 }
 
 TEST_F(PlayerTest, AConnectionRefusedIsAFailure) {

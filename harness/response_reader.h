@@ -18,7 +18,7 @@
 //   ResponseReader reader(limits);
 //   reader.ExpectResponseTo("HEAD");   // optional: the method of the next unanswered request
 //   size_t used = reader.Feed(bytes);  // consumes what it can; responses are queued
-//   while (auto r = reader.Next()) { ... }
+//   while (auto r = reader.Next()) { ... }   // or look first: reader.Peek(0)
 //   reader.FeedEof();                  // the peer closed: completes a close-delimited body
 //   if (reader.failed()) { reader.error() ... }
 #ifndef PARLEY_HARNESS_RESPONSE_READER_H_
@@ -82,6 +82,10 @@ class ResponseReader {
 
   // The oldest complete response not yet taken.
   std::optional<HttpResponse> Next();
+
+  // The i-th complete response not yet taken (0: the one Next() would return), or nullptr.
+  // Valid until the next call of Feed, FeedEof or Next.
+  const HttpResponse* Peek(std::size_t i) const { return i < ready_.size() ? &ready_[i] : nullptr; }
 
   // Responses completed so far on this connection, interim ones included.
   std::size_t completed() const { return completed_; }

@@ -16,7 +16,8 @@ Runner::Runner(asio::any_io_executor executor, TargetPool* pool, RunOptions opti
       pool_(pool),
       options_(std::move(options)),
       on_result_(std::move(on_result)),
-      workers_done_(executor, std::chrono::steady_clock::time_point::max()) {}
+      workers_done_(executor, std::chrono::steady_clock::time_point::max()),
+      deadlines_(executor) {}
 
 void Runner::Interrupt() {
   interrupted_ = true;
@@ -51,6 +52,7 @@ asio::awaitable<std::vector<ScenarioResult>> Runner::Run(const std::vector<Plann
     boost::system::error_code ec;
     co_await workers_done_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   }
+  deadlines_.Disarm();
   co_await pool_->StopShared();
   for (std::size_t i = 0; i < plan.size(); ++i) {
     if (done_[i]) continue;
@@ -69,7 +71,7 @@ asio::awaitable<void> Runner::Worker(const std::vector<PlannedRun>* plan) {
   while (!stop_starting_ && next_ < plan->size()) {
     std::size_t index = next_++;
     const PlannedRun& run = (*plan)[index];
-    Player player(executor_, pool_, &options_.play);
+    Player player(executor_, pool_, &options_.play, deadlines_);
     active_.insert(&player);
     ScenarioResult result;
     std::exception_ptr failure;

@@ -15,6 +15,7 @@
 #include <set>
 #include <vector>
 
+#include "harness/deadlines.h"
 #include "harness/plan.h"
 #include "harness/player.h"
 #include "harness/result.h"
@@ -61,6 +62,7 @@ class Runner {
   bool interrupted_ = false;
   std::set<Player*> active_;
   boost::asio::steady_timer workers_done_;
+  Deadlines deadlines_;  // one timer bounds the waits of every scenario
 };
 
 }  // namespace parley::harness

@@ -1,14 +1,19 @@
 // How much playing a scenario costs on top of the exchange itself: 1,000 one-request HTTP
-// scenarios played by parley's runner (in process, one at a time) against http-server, against
-// the same 1,000 exchanges made by a plain Asio client (connect, write the request, read the
-// response, close), once with blocking calls and once with coroutines like parley's. Prints
-// the times and the ratios. ci/bench-runner.sh builds and runs it.
+// scenarios played by parley's runner (in process, `--jobs` at a time) against http-server,
+// against the same 1,000 exchanges made by a plain Asio client (connect, write the request,
+// read the response, close) at the same concurrency, once with blocking calls (one thread per
+// job) and once with coroutines like parley's. Prints the times and the ratios.
+// ci/bench-runner.sh builds and runs it.
 //
-// usage: runner_bench [--server PATH] [--count N] [--rounds R]
-//   PATH defaults to http-server beside this program.
+// usage: runner_bench [--server PATH] [--count N] [--rounds R] [--jobs J]
+//                     [--only plain|async|parley]
+//   PATH defaults to http-server beside this program. --only runs one side alone (for
+//   profiling it with strace -c or perf).
 // clang-format off
 #include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
 // clang-format on
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -28,6 +33,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "harness/loader.h"
@@ -42,6 +48,33 @@ using namespace parley::harness;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kRequest = "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n";
+
+// The wall-clock time of a round, and the CPU time this process (every thread of it, not the
+// server) spent in it.
+struct Times {
+  double wall_ms = 0;
+  double cpu_ms = 0;
+};
+
+double CpuMs() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+class Stopwatch {
+ public:
+  Stopwatch() : wall_(Clock::now()), cpu_(CpuMs()) {}
+  Times Read() const {
+    return {std::chrono::duration<double, std::milli>(Clock::now() - wall_).count(),
+            CpuMs() - cpu_};
+  }
+
+ private:
+  Clock::time_point wall_;
+  double cpu_;
+};
 
 // One exchange the plain way; returns false on any error.
 bool PlainExchange(asio::io_context& io, const asio::ip::tcp::endpoint& server) {
@@ -99,66 +132,89 @@ asio::awaitable<bool> AsyncExchange(asio::ip::tcp::endpoint server) {
   co_return !ec;
 }
 
-double AsyncRound(const asio::ip::tcp::endpoint& server, int count) {
+// `jobs` coroutines on one thread share the `count` exchanges.
+Times AsyncRound(const asio::ip::tcp::endpoint& server, int count, int jobs) {
   asio::io_context io;
   bool ok = true;
-  auto start = Clock::now();
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        for (int i = 0; i < count && ok; ++i)
-          ok = co_await AsyncExchange(server);
-      },
-      asio::detached);
+  int next = 0;
+  Stopwatch stopwatch;
+  for (int j = 0; j < jobs; ++j) {
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          while (ok && next < count) {
+            ++next;
+            ok = co_await AsyncExchange(server);
+          }
+        },
+        asio::detached);
+  }
   io.run();
   if (!ok) {
     std::fprintf(stderr, "runner_bench: an async exchange failed\n");
     std::exit(1);
   }
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  return stopwatch.Read();
 }
 
-double PlainRound(const asio::ip::tcp::endpoint& server, int count) {
-  asio::io_context io;
-  auto start = Clock::now();
-  for (int i = 0; i < count; ++i) {
-    if (!PlainExchange(io, server)) {
-      std::fprintf(stderr, "runner_bench: a plain exchange failed\n");
-      std::exit(1);
+// `jobs` threads, each with blocking calls, share the `count` exchanges.
+Times PlainRound(const asio::ip::tcp::endpoint& server, int count, int jobs) {
+  auto work = [&server](int n) {
+    asio::io_context io;
+    for (int i = 0; i < n; ++i) {
+      if (!PlainExchange(io, server)) {
+        std::fprintf(stderr, "runner_bench: a plain exchange failed\n");
+        std::exit(1);
+      }
     }
-  }
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  };
+  Stopwatch stopwatch;
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j)
+    threads.emplace_back(work, count / jobs);
+  work(count - (jobs - 1) * (count / jobs));
+  for (std::thread& t : threads)
+    t.join();
+  return stopwatch.Read();
 }
 
-double ParleyRound(const std::vector<PlannedRun>& plan, const Endpoint& server) {
+Times ParleyRound(const std::vector<PlannedRun>& plan, const Endpoint& server, int jobs) {
   asio::io_context io;
   PoolOptions pool_options;
   pool_options.external["http"] = server;
   TargetPool pool(io.get_executor(), nullptr, pool_options);
   RunOptions options;
-  options.jobs = 1;
+  options.jobs = jobs;
   Runner runner(io.get_executor(), &pool, options, nullptr);
   std::vector<ScenarioResult> results;
-  auto start = Clock::now();
+  Stopwatch stopwatch;
   asio::co_spawn(
       io, [&]() -> asio::awaitable<void> { results = co_await runner.Run(plan); },
       [](std::exception_ptr e) {
         if (e) std::rethrow_exception(e);
       });
   io.run();
-  double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
   for (const ScenarioResult& r : results) {
     if (!r.passed()) {
       std::fprintf(stderr, "runner_bench: a scenario failed: %s\n", r.message.c_str());
       std::exit(1);
     }
   }
-  return ms;
+  results.clear();  // the reports' data is part of the cost
+  return stopwatch.Read();
 }
 
-double Median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
+// The median of the rounds' wall-clock times, and of their CPU times.
+Times Median(const std::vector<Times>& rounds) {
+  std::vector<double> wall;
+  std::vector<double> cpu;
+  for (const Times& t : rounds) {
+    wall.push_back(t.wall_ms);
+    cpu.push_back(t.cpu_ms);
+  }
+  std::sort(wall.begin(), wall.end());
+  std::sort(cpu.begin(), cpu.end());
+  return {wall[wall.size() / 2], cpu[cpu.size() / 2]};
 }
 
 }  // namespace
@@ -167,6 +223,8 @@ int main(int argc, char** argv) {
   std::string server_path;
   int count = 1000;
   int rounds = 5;
+  int jobs = 1;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--server" && i + 1 < argc) {
@@ -175,8 +233,16 @@ int main(int argc, char** argv) {
       count = std::max(1, std::atoi(argv[++i]));
     } else if (arg == "--rounds" && i + 1 < argc) {
       rounds = std::max(1, std::atoi(argv[++i]));
+    } else if (arg == "--jobs" && i + 1 < argc) {
+      jobs = std::clamp(std::atoi(argv[++i]), 1, 64);
+    } else if (arg == "--only" && i + 1 < argc &&
+               (std::string(argv[i + 1]) == "plain" || std::string(argv[i + 1]) == "async" ||
+                std::string(argv[i + 1]) == "parley")) {
+      only = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: runner_bench [--server PATH] [--count N] [--rounds R]\n");
+      std::fprintf(stderr,
+                   "usage: runner_bench [--server PATH] [--count N] [--rounds R] [--jobs J] "
+                   "[--only plain|async|parley]\n");
       return 2;
     }
   }
@@ -232,16 +298,21 @@ int main(int argc, char** argv) {
   asio::ip::tcp::endpoint tcp_endpoint(asio::ip::make_address(endpoint.host),
                                        static_cast<unsigned short>(std::stoi(endpoint.port)));
 
-  std::vector<double> plain;
-  std::vector<double> async;
-  std::vector<double> parley;
-  PlainRound(tcp_endpoint, std::min(count, 200));  // warm up every side
-  AsyncRound(tcp_endpoint, std::min(count, 200));
-  ParleyRound(plan, endpoint);
+  bool run_plain = only.empty() || only == "plain";
+  bool run_async = only.empty() || only == "async";
+  bool run_parley = only.empty() || only == "parley";
+  std::vector<Times> plain;
+  std::vector<Times> async;
+  std::vector<Times> parley;
+  std::vector<PlannedRun> warm_up(plan.begin(),
+                                  plan.begin() + std::min<std::size_t>(plan.size(), 200));
+  if (run_plain) PlainRound(tcp_endpoint, std::min(count, 200), jobs);  // warm up every side
+  if (run_async) AsyncRound(tcp_endpoint, std::min(count, 200), jobs);
+  if (run_parley) ParleyRound(warm_up, endpoint, jobs);
   for (int r = 0; r < rounds; ++r) {
-    plain.push_back(PlainRound(tcp_endpoint, count));
-    async.push_back(AsyncRound(tcp_endpoint, count));
-    parley.push_back(ParleyRound(plan, endpoint));
+    if (run_plain) plain.push_back(PlainRound(tcp_endpoint, count, jobs));
+    if (run_async) async.push_back(AsyncRound(tcp_endpoint, count, jobs));
+    if (run_parley) parley.push_back(ParleyRound(plan, endpoint, jobs));
   }
   bool killed = false;
   bool stopped = false;
@@ -255,18 +326,26 @@ int main(int argc, char** argv) {
   while (!stopped)
     io.run_one();
 
-  double p = Median(plain);
-  double a = Median(async);
-  double q = Median(parley);
-  std::printf("one-request HTTP exchanges against http-server, %d per round, median of %d rounds\n",
-              count, rounds);
-  std::printf("plain Asio client, blocking calls : %8.1f ms  (%.1f us per exchange)\n", p,
-              p * 1000 / count);
-  std::printf("plain Asio client, coroutines     : %8.1f ms  (%.1f us per exchange)\n", a,
-              a * 1000 / count);
-  std::printf("parley scenarios                  : %8.1f ms  (%.1f us per scenario)\n", q,
-              q * 1000 / count);
-  std::printf("ratio parley/blocking client      : %.2f\n", q / p);
-  std::printf("ratio parley/coroutine client     : %.2f\n", q / a);
+  std::printf(
+      "one-request HTTP exchanges against http-server, %d per round, %d at a time, median of %d "
+      "rounds\n",
+      count, jobs, rounds);
+  auto show = [count](const char* what, const std::vector<Times>& rounds) {
+    if (rounds.empty()) return;
+    Times t = Median(rounds);
+    std::printf("%s: %8.1f ms  %6.1f us each   (client CPU %5.1f us each)\n", what, t.wall_ms,
+                t.wall_ms * 1000 / count, t.cpu_ms * 1000 / count);
+  };
+  show("plain Asio client, blocking calls", plain);
+  show("plain Asio client, coroutines    ", async);
+  show("parley scenarios                 ", parley);
+  if (!parley.empty() && !plain.empty()) {
+    std::printf("ratio parley/blocking client     : %.2f\n",
+                Median(parley).wall_ms / Median(plain).wall_ms);
+  }
+  if (!parley.empty() && !async.empty()) {
+    std::printf("ratio parley/coroutine client    : %.2f\n",
+                Median(parley).wall_ms / Median(async).wall_ms);
+  }
   return 0;
 }

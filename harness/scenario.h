@@ -2,8 +2,9 @@
 // builds it, the player plays it, reports and seed export read it. Nothing here knows YAML or
 // sockets.
 //
-// A scenario is a list of steps over named connections: connect, send, expect, close, sleep,
-// signal. Every step remembers where it was written, so a failure can name file:line.
+// A scenario is a list of steps over named connections: connect, send, expect, close, pause,
+// resume, sleep, signal. Every step remembers where it was written, so a failure can name
+// file:line.
 #ifndef PARLEY_HARNESS_SCENARIO_H_
 #define PARLEY_HARNESS_SCENARIO_H_
 
@@ -66,7 +67,8 @@ struct HttpCheck {
   std::vector<HeaderCheck> headers;
   std::optional<TextMatch> body;
   std::optional<std::size_t> body_length;
-  std::optional<std::size_t> index;  // this is the N-th response on the connection (1-based)
+  std::optional<std::size_t> index;  // the first response checked is the N-th on the connection
+  std::size_t count = 1;             // this many responses in a row must each pass the checks
 };
 
 struct ConnectStep {
@@ -74,6 +76,7 @@ struct ConnectStep {
   Transport transport = Transport::kTcp;
   std::string target;               // empty with `address`
   std::optional<Template> address;  // "host:port"
+  std::size_t receive_buffer = 0;   // SO_RCVBUF in bytes; 0: the system's default
 };
 
 struct CloseStep {
@@ -96,14 +99,31 @@ struct SendStep {
   bool allow_close = false;  // the peer may close or reset before everything is written
 };
 
+// Reading from a connection stops (pause) or starts again (resume).
+struct PauseStep {
+  std::string on;
+  bool resume = false;
+};
+
 struct ExpectStep {
-  enum class Kind { kLine, kLines, kBytes, kContains, kSilence, kClosed, kReset, kHttp, kExit };
+  enum class Kind {
+    kLine,
+    kLines,
+    kBytes,
+    kContains,
+    kDatagram,
+    kSilence,
+    kClosed,
+    kReset,
+    kHttp,
+    kExit
+  };
   Kind kind = Kind::kLine;
   std::string on;                    // the connection; empty for kExit
   std::string target;                // kExit
-  std::vector<TextMatch> lines;      // kLine (one), kLines
+  std::vector<TextMatch> lines;      // kLine (one), kLines; kDatagram matched as text (one)
   bool any_order = false;            // kLines
-  Payload bytes;                     // kBytes, kContains
+  Payload bytes;                     // kBytes, kContains; kDatagram as exact bytes
   Duration silence{0};               // kSilence
   HttpCheck http;                    // kHttp
   int exit_code = 0;                 // kExit
@@ -123,7 +143,8 @@ struct SignalStep {
 struct Step {
   SourcePosition where;
   std::string keyword;  // "connect", "send", ... as written
-  std::variant<ConnectStep, CloseStep, SendStep, ExpectStep, SleepStep, SignalStep> action;
+  std::variant<ConnectStep, CloseStep, SendStep, ExpectStep, SleepStep, SignalStep, PauseStep>
+      action;
   Duration timeout{0};  // resolved: the step's own or the scenario's
   int retries = 0;
   Duration retry_delay{100};

@@ -18,10 +18,61 @@ struct TreeError {
   YamlError error;
 };
 
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Scans the source of the scalar that starts at `node`'s position (after an anchor or a tag)
+// and, if it is double-quoted, records its first \xHH escape with HH >= 0x80.
+void FindHighEscape(std::string_view text, std::size_t pos, YamlNode* node) {
+  int line = node->line;
+  int column = node->column;
+  auto advance = [&](std::size_t n) {
+    for (std::size_t end = std::min(text.size(), pos + n); pos < end; ++pos) {
+      if (text[pos] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+  };
+  // Properties before the scalar: "&anchor", "!tag", each followed by blanks.
+  while (pos < text.size() && (text[pos] == '&' || text[pos] == '!')) {
+    std::size_t end = text.find_first_of(" \t\r\n", pos);
+    advance((end == std::string_view::npos ? text.size() : end) - pos);
+    while (pos < text.size() &&
+           std::string_view(" \t\r\n").find(text[pos]) != std::string_view::npos)
+      advance(1);
+  }
+  if (pos >= text.size() || text[pos] != '"') return;
+  advance(1);
+  while (pos < text.size() && text[pos] != '"') {
+    if (text[pos] != '\\') {
+      advance(1);
+      continue;
+    }
+    if (pos + 3 < text.size() && text[pos + 1] == 'x') {
+      int high = HexDigit(text[pos + 2]);
+      int low = HexDigit(text[pos + 3]);
+      if (high >= 8 && low >= 0) {
+        node->high_escape = high * 16 + low;
+        node->high_escape_line = line;
+        node->high_escape_column = column;
+        return;
+      }
+    }
+    advance(2);  // the backslash and the character it escapes
+  }
+}
+
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(const YamlLimits& limits, std::vector<YamlNode>* documents)
-      : limits_(limits), documents_(documents) {}
+  TreeBuilder(std::string_view text, const YamlLimits& limits, std::vector<YamlNode>* documents)
+      : text_(text), limits_(limits), documents_(documents) {}
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     if (documents_->size() >= limits_.max_documents) {
@@ -58,6 +109,11 @@ class TreeBuilder : public YAML::EventHandler {
     node.quoted = tag == "!";
     if (!tag.empty() && tag != "?" && tag != "!") {
       Fail(mark, "tags such as '" + tag + "' are not supported");
+    }
+    if (node.quoted && mark.pos >= 0) {
+      // yaml-cpp's positions count from after a byte order mark.
+      std::size_t bom = text_.substr(0, 3) == "\xef\xbb\xbf" ? 3 : 0;
+      FindHighEscape(text_, static_cast<std::size_t>(mark.pos) + bom, &node);
     }
     Finish(std::move(node), anchor);
   }
@@ -165,6 +221,7 @@ class TreeBuilder : public YAML::EventHandler {
     parent.pending_key.reset();
   }
 
+  std::string_view text_;
   const YamlLimits& limits_;
   std::vector<YamlNode>* documents_;
   std::vector<Frame> stack_;
@@ -213,7 +270,7 @@ bool ParseYaml(std::string_view text, const YamlLimits& limits, std::vector<Yaml
   try {
     std::istringstream stream{std::string(text)};
     YAML::Parser parser(stream);
-    TreeBuilder builder(limits, documents);
+    TreeBuilder builder(text, limits, documents);
     while (parser.HandleNextDocument(builder)) {
     }
     return true;

@@ -2,7 +2,9 @@
 // It exists so that nothing the loader is given can crash or hang it: the text size, the nesting
 // depth and the number of nodes (after expanding aliases) are capped, duplicate keys are errors,
 // and every failure is a value with a line and column. Scalars remember whether they were
-// quoted, so the loader can tell `2` (a bare number) from `"2"`.
+// quoted, so the loader can tell `2` (a bare number) from `"2"`, and where a double-quoted one
+// holds a `\xHH` escape of 0x80 or above (YAML makes that the character U+00HH, two bytes in
+// UTF-8, where parley's own escape would be one byte), so the loader can refuse the ambiguity.
 #ifndef PARLEY_HARNESS_YAML_TREE_H_
 #define PARLEY_HARNESS_YAML_TREE_H_
 
@@ -27,6 +29,11 @@ struct YamlNode {
   std::vector<YamlNode> items;     // kSequence
   std::vector<YamlEntry> entries;  // kMap, in document order
   std::size_t size = 1;            // nodes in this subtree
+  // The first `\xHH` escape with HH >= 0x80 in a double-quoted scalar: its value (0 when there
+  // is none) and where it is written.
+  int high_escape = 0;
+  int high_escape_line = 0;
+  int high_escape_column = 0;
 
   bool is_scalar() const { return kind == Kind::kScalar; }
   bool is_map() const { return kind == Kind::kMap; }

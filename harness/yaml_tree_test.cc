@@ -115,6 +115,45 @@ TEST(YamlTree, SizeAndNulBytesAreCapped) {
             "the file contains a NUL byte; YAML text cannot");
 }
 
+TEST(YamlTree, FindsHighEscapesInDoubleQuotedScalarsOnly) {
+  auto docs = MustParse(
+      "a: \"caf\\xe9\"\n"               // YAML's escape: the character U+00E9
+      "b: 'caf\\xe9'\n"                 // single quotes: the backslash stays
+      "c: caf\\xe9\n"                   // plain: the backslash stays
+      "d: \"\\\\xe9 \\x7f \\u00e9\"\n"  // an escaped backslash, a low escape, a \u escape
+      "e: &anchor\n"
+      "  \"\\x80\"\n"
+      "f: [\"x\",\n    \"y\n   z \\xFf\"]\n");
+  ASSERT_EQ(docs.size(), 1u);
+  const YamlNode& root = docs[0];
+  const YamlNode* a = root.Find("a");
+  EXPECT_EQ(a->high_escape, 0xe9);
+  EXPECT_EQ(a->high_escape_line, 1);
+  EXPECT_EQ(a->high_escape_column, 8);
+  EXPECT_EQ(root.Find("b")->high_escape, 0);
+  EXPECT_EQ(root.Find("c")->high_escape, 0);
+  EXPECT_EQ(root.Find("d")->high_escape, 0);
+  const YamlNode* e = root.Find("e");
+  EXPECT_EQ(e->high_escape, 0x80);
+  EXPECT_EQ(e->high_escape_line, 6);
+  EXPECT_EQ(e->high_escape_column, 4);
+  const YamlNode* f = root.Find("f");
+  ASSERT_EQ(f->items.size(), 2u);
+  EXPECT_EQ(f->items[0].high_escape, 0);
+  EXPECT_EQ(f->items[1].high_escape, 0xff);
+  EXPECT_EQ(f->items[1].high_escape_line, 9);
+  EXPECT_EQ(f->items[1].high_escape_column, 6);
+}
+
+TEST(YamlTree, HighEscapePositionsSurviveAByteOrderMark) {
+  auto docs = MustParse(
+      "\xef\xbb\xbf"
+      "a: \"\\xe9\"\n");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_EQ(docs[0].Find("a")->high_escape, 0xe9);
+  EXPECT_EQ(docs[0].Find("a")->high_escape_column, 5);
+}
+
 TEST(YamlTree, DescribesKinds) {
   YamlNode n;
   EXPECT_EQ(DescribeKind(n), "nothing");

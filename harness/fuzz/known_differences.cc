@@ -259,6 +259,29 @@ std::vector<std::string_view> ChunkExtensions(std::string_view body) {
   return out;
 }
 
+// The trailer section of a chunked body: the bytes after its last-chunk line ("" when the
+// chunks cannot be walked to it).
+std::string_view TrailerSection(std::string_view body) {
+  while (!body.empty()) {
+    const std::size_t eol = body.find("\r\n");
+    if (eol == std::string_view::npos) break;
+    std::uint64_t size = 0;
+    std::size_t digits = 0;
+    while (digits < eol && std::isxdigit(static_cast<unsigned char>(body[digits]))) {
+      if (size > (UINT64_MAX >> 4)) return {};
+      size = size * 16 +
+             static_cast<std::uint64_t>(std::stoi(std::string(1, body[digits]), nullptr, 16));
+      ++digits;
+    }
+    if (digits == 0) break;
+    body.remove_prefix(eol + 2);
+    if (size == 0) return body;
+    if (body.size() < size + 2) break;
+    body.remove_prefix(size + 2);
+  }
+  return {};
+}
+
 bool IsOneOf(ParseError error, std::initializer_list<ParseError> errors) {
   return std::find(errors.begin(), errors.end(), error) != errors.end();
 }
@@ -434,6 +457,16 @@ std::optional<std::string_view> KnownDifference(std::string_view bytes, const Fi
         has("close") && has("keep-alive") &&
         CompareAccepted(ours.request, beast).starts_with("keep-alive")) {
       return "close-wins-in-http10";
+    }
+    // A Connection field in the trailer section: Beast merges trailer fields into the header
+    // and lets them decide keep-alive; parley ignores trailer fields, as RFC 9110 section 6.5.1
+    // requires for fields that control the connection.
+    if (ours.request.framing == http::BodyFraming::kChunked &&
+        CompareAccepted(ours.request, beast).starts_with("keep-alive") &&
+        HasFieldLine(TrailerSection(bytes.substr(ours.request.head_size,
+                                                 ours.request.size - ours.request.head_size)),
+                     "connection")) {
+      return "connection-in-trailer";
     }
     return std::nullopt;
   }

@@ -74,6 +74,10 @@ TEST(KnownDifferences, ExplainsEachIntendedDifference) {
   EXPECT_EQ(Known("GET / HTTP/1.0\r\nConnection: a b\r\n\r\n"), "connection-options");
   EXPECT_EQ(Known("GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n"),
             "close-wins-in-http10");
+  // Found by a campaign: Beast lets a Connection trailer field decide keep-alive.
+  EXPECT_EQ(Known("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "0\r\nConnection: CLOSE\r\n\r\n"),
+            "connection-in-trailer");
   EXPECT_EQ(Known("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                   "1;a=\"\x01\"\r\nz\r\n0\r\n\r\n"),
             "chunk-extension-grammar");

@@ -28,6 +28,7 @@ std::optional<MemberId> Room::Join(Outlet& outlet) {
   const MemberId id = next_id_++;
   std::string nick = NextGuestNick();
   auto [it, inserted] = members_.emplace(id, Member{nick, &outlet});
+  roster_stale_ = true;
   nicks_.emplace(nick, id);
   Log(nick + " joined");
   SendTo(id, it->second, MakeLine({"* welcome ", nick}));
@@ -58,6 +59,8 @@ void Room::Shutdown() {
   const SharedLine line = MakeLine({"* server shutting down"});
   std::map<MemberId, Member> members;
   members.swap(members_);
+  roster_.clear();
+  roster_stale_ = false;
   nicks_.clear();
   slow_.clear();
   for (auto& [id, member] : members) {
@@ -142,6 +145,7 @@ void Room::Remove(MemberId id, std::string_view reason, std::optional<CloseMode>
   Outlet* outlet = it->second.outlet;
   nicks_.erase(nick);
   members_.erase(it);
+  roster_stale_ = true;
   if (close) outlet->Close(*close);
   const SharedLine line = reason.empty() ? MakeLine({"* ", nick, " left"})
                                          : MakeLine({"* ", nick, " left (", reason, ")"});
@@ -154,8 +158,15 @@ void Room::SendTo(MemberId id, Member& member, const SharedLine& line) {
 }
 
 void Room::Broadcast(const SharedLine& line, std::optional<MemberId> except) {
-  for (auto& [id, member] : members_) {
-    if (id != except) SendTo(id, member, line);
+  if (roster_stale_) {
+    roster_.clear();
+    for (auto& [id, member] : members_)
+      roster_.emplace_back(id, &member);
+    roster_stale_ = false;
+  }
+  // SendTo only notes slow members; none leaves before the loop ends.
+  for (auto& [id, member] : roster_) {
+    if (id != except) SendTo(id, *member, line);
   }
 }
 

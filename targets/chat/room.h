@@ -81,6 +81,9 @@ class Room {
 
   std::size_t max_members_;
   std::map<MemberId, Member> members_;
+  // members_ in order as a flat list, for Broadcast; rebuilt after members_ changes.
+  std::vector<std::pair<MemberId, Member*>> roster_;
+  bool roster_stale_ = false;
   std::map<std::string, MemberId, std::less<>> nicks_;  // sorted: the online list's order
   std::vector<MemberId> slow_;  // members whose outlet refused a line; removed after each call
   MemberId next_id_ = 1;

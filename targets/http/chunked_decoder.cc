@@ -53,6 +53,10 @@ ChunkedStep ChunkedDecoder::Decode(std::string_view input) {
       break;
     }
     if (i == input.size()) break;
+    if (const std::size_t used = WholeLine(input.substr(i)); used > 0) {
+      i += used;
+      continue;
+    }
     if (const ParseError error = OnByte(input[i++]); error != ParseError::kNone) {
       state_ = State::kError;
       error_ = error;
@@ -60,6 +64,46 @@ ChunkedStep ChunkedDecoder::Decode(std::string_view input) {
   }
   step.consumed = i;
   return step;
+}
+
+// The common lines in one step, with exactly the outcome of their bytes fed to OnByte: a
+// chunk-size line without extensions, the CRLF after chunk data, and the final CRLF of an empty
+// trailer section. Returns the bytes used, or 0 (nothing changed) when `input` does not start
+// with one of them whole; OnByte then takes the bytes one at a time.
+std::size_t ChunkedDecoder::WholeLine(std::string_view input) {
+  const auto crlf_at = [&](std::size_t at) {
+    return input.size() - at >= 2 && input[at] == '\r' && input[at + 1] == '\n';
+  };
+  switch (state_) {
+    case State::kSizeFirst: {
+      // Up to 16 digits cannot overflow; longer sizes (leading zeros) take the general path.
+      std::uint64_t size = 0;
+      std::size_t digits = 0;
+      while (digits < input.size() && digits < 16 && Is(input[digits], internal::kHex)) {
+        size = (size << 4) | static_cast<std::uint64_t>(internal::HexValue(input[digits]));
+        ++digits;
+      }
+      if (digits == 0 || !crlf_at(digits)) return 0;
+      size_ = size;
+      extension_size_ = 0;
+      if (const ParseError error = OnSizeLineEnd(); error != ParseError::kNone) {
+        state_ = State::kError;
+        error_ = error;
+      }
+      return digits + 2;
+    }
+    case State::kDataCr:
+      if (!crlf_at(0)) return 0;
+      state_ = State::kSizeFirst;
+      return 2;
+    case State::kTrailerLine:
+      if (!crlf_at(0) || trailer_size_ + 2 > limits_.max_trailer_section) return 0;
+      trailer_size_ += 2;
+      state_ = State::kDone;
+      return 2;
+    default:
+      return 0;
+  }
 }
 
 ParseError ChunkedDecoder::OnByte(char c) {

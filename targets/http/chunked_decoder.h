@@ -65,6 +65,7 @@ class ChunkedDecoder {
     kError,
   };
 
+  std::size_t WholeLine(std::string_view input);
   // Each handles one byte outside chunk data and returns kNone or the reason to reject.
   ParseError OnByte(char c);
   ParseError OnExtensionByte(char c);

@@ -56,18 +56,6 @@ const char* Skip(const char* p, const char* end, CharClass cls) {
   return p;
 }
 
-// Returns the first byte from p on outside `cls`. REQUIRES: such a byte follows p in the buffer,
-// as the CR or LF ending a line does for every class in char_class.h.
-const char* SkipToLineEnd(const char* p, CharClass cls) {
-  while (true) {
-    if (!Is(p[0], cls)) return p;
-    if (!Is(p[1], cls)) return p + 1;
-    if (!Is(p[2], cls)) return p + 2;
-    if (!Is(p[3], cls)) return p + 3;
-    p += 4;
-  }
-}
-
 #if defined(__SSE2__)
 // Bit i is set when p[i] is a control byte or DEL, for the 16 bytes from p.
 int ControlMask(const char* p) {
@@ -76,15 +64,80 @@ int ControlMask(const char* p) {
   const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1f)), bytes);
   return _mm_movemask_epi8(_mm_or_si128(control, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7f))));
 }
+
+// Lanes of `bytes` in [low, low + count), compared unsigned.
+__m128i InRange(__m128i bytes, char low, char count) {
+  const __m128i offset = _mm_sub_epi8(bytes, _mm_set1_epi8(low));
+  return _mm_cmpeq_epi8(_mm_subs_epu8(offset, _mm_set1_epi8(char(count - 1))), _mm_setzero_si128());
+}
+
+__m128i Letters(__m128i bytes) {
+  return InRange(_mm_or_si128(bytes, _mm_set1_epi8(0x20)), 'a', 26);
+}
+
+// Bit i is set when p[i] is a letter, a digit or "-": most bytes of a field name.
+int CommonNameMask(const char* p) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i common = _mm_or_si128(_mm_or_si128(Letters(bytes), InRange(bytes, '0', 10)),
+                                      _mm_cmpeq_epi8(bytes, _mm_set1_epi8('-')));
+  return _mm_movemask_epi8(common);
+}
+
+// Bit i is set when p[i] is a letter, a digit or one of "-./_?=&%": most bytes of a target.
+int CommonTargetMask(const char* p) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  __m128i common = _mm_or_si128(Letters(bytes), InRange(bytes, '-', 13));  // "-./" and digits
+  common = _mm_or_si128(common, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('_')));
+  common = _mm_or_si128(common, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('?')));
+  common = _mm_or_si128(common, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('=')));
+  common = _mm_or_si128(common, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('&')));
+  common = _mm_or_si128(common, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('%')));
+  return _mm_movemask_epi8(common);
+}
+
+// Skip for a class whose common bytes `common_mask` finds 16 at a time; every byte it finds
+// must belong to `cls`. The rest are looked up one by one.
+template <int (*common_mask)(const char*)>
+const char* SkipCommon(const char* p, const char* end, CharClass cls) {
+  while (end - p >= 16) {
+    const unsigned other = ~static_cast<unsigned>(common_mask(p)) & 0xffffu;
+    if (other == 0) {
+      p += 16;
+      continue;
+    }
+    p += __builtin_ctz(other);
+    if (!Is(*p, cls)) return p;
+    ++p;
+  }
+  return Skip(p, end, cls);
+}
 #endif
 
-// Returns the first byte from p on that a field value does not allow; `line_end` (a CR or LF)
-// is the latest. Field values are the bulk of a head, so where SSE2 is available this looks at
-// 16 bytes at a time, finishing with one load that overlaps bytes already checked, as long as
-// it stays after `buffer`, the first byte of the caller's buffer.
-const char* SkipFieldValue(const char* buffer, const char* p, const char* line_end) {
+// Returns the first byte of [p, end) that is not a token character, or end.
+const char* SkipToken(const char* p, const char* end) {
 #if defined(__SSE2__)
-  while (line_end - p >= 16) {
+  return SkipCommon<CommonNameMask>(p, end, internal::kToken);
+#else
+  return Skip(p, end, internal::kToken);
+#endif
+}
+
+// Returns the first byte of [p, end) that no request-target allows, or end.
+const char* SkipTarget(const char* p, const char* end) {
+#if defined(__SSE2__)
+  return SkipCommon<CommonTargetMask>(p, end, internal::kTarget);
+#else
+  return Skip(p, end, internal::kTarget);
+#endif
+}
+
+// Returns the first byte of [p, end) that a field value does not allow, or end. Field values
+// are the bulk of a head, so where SSE2 is available this looks at 16 bytes at a time,
+// finishing with one load that overlaps bytes already checked, as long as it stays after
+// `buffer`, the first byte of the caller's buffer.
+const char* SkipFieldValue(const char* buffer, const char* p, const char* end) {
+#if defined(__SSE2__)
+  while (end - p >= 16) {
     const int mask = ControlMask(p);
     if (mask == 0) {
       p += 16;
@@ -94,21 +147,49 @@ const char* SkipFieldValue(const char* buffer, const char* p, const char* line_e
     if (*p != '\t') return p;
     ++p;  // HTAB is the one control a value allows
   }
-  if (p != line_end && line_end - buffer >= 16) {
-    const int mask = ControlMask(line_end - 16) >> (16 - (line_end - p));
-    if (mask == 0) return line_end;
+  if (p != end && end - buffer >= 16) {
+    const int mask = ControlMask(end - 16) >> (16 - (end - p));
+    if (mask == 0) return end;
     p += __builtin_ctz(static_cast<unsigned>(mask));
   }
 #else
   static_cast<void>(buffer);
 #endif
-  return SkipToLineEnd(p, internal::kFieldValue);
+  return Skip(p, end, internal::kFieldValue);
 }
 
 // The reason for a byte that its position does not allow: a CR is always a bare CR, since the
 // CR of a line's CRLF is never part of the line's content.
 ParseError Reject(char c, ParseError otherwise) {
   return c == '\r' ? ParseError::kBareCr : otherwise;
+}
+
+// EqualsLower for the field names and values that the parser looks for, a word at a time.
+// Setting bit 5 lowercases a letter and turns no other byte that a token or a field value may
+// hold into a lowercase letter, a digit or "-" (only CR would become "-", and neither allows
+// CR). REQUIRES: `word` holds only lowercase letters, digits and "-"; `text` is a token or
+// field-value bytes.
+bool MatchesWord(std::string_view text, std::string_view word) {
+  const std::size_t n = word.size();
+  if (text.size() != n) return false;
+  const auto differs = [&](std::size_t at, auto bits) {
+    using Bits = decltype(bits);
+    Bits a, b;
+    std::memcpy(&a, text.data() + at, sizeof a);
+    std::memcpy(&b, word.data() + at, sizeof b);
+    return (a | static_cast<Bits>(0x2020202020202020u)) != b;
+  };
+  if (n >= 8) {
+    for (std::size_t at = 0; at + 8 < n; at += 8) {
+      if (differs(at, std::uint64_t{})) return false;
+    }
+    return !differs(n - 8, std::uint64_t{});
+  }
+  if (n >= 4) return !differs(0, std::uint32_t{}) && !differs(n - 4, std::uint32_t{});
+  for (std::size_t i = 0; i < n; ++i) {
+    if ((text[i] | 0x20) != word[i]) return false;
+  }
+  return true;
 }
 
 std::string_view TrimWhitespace(std::string_view text) {
@@ -229,7 +310,7 @@ void RequestParser::Reset() {
   connection_keep_alive_ = false;
 }
 
-ParseStatus RequestParser::Parse(std::string_view received) {
+ParseStatus RequestParser::ParseMore(std::string_view received) {
   if (stage_ == Stage::kRequestLine || stage_ == Stage::kFields) {
     if (scan_ >= received.size()) return ParseStatus::kIncomplete;
     const char* const lf = FindLf(received.data() + scan_, received.data() + received.size());
@@ -293,17 +374,17 @@ ParseError RequestParser::PendingLimitError() const {
 ParseError RequestParser::OnRequestLine(const char* data, std::size_t begin, std::size_t end) {
   const char* const line = data + begin;
   const char* const stop = data + end;
-  const char* p = SkipToLineEnd(line, internal::kToken);
+  const char* p = SkipToken(line, stop);
   if (p == stop) return ParseError::kMalformedRequestLine;
   if (*p != ' ' || p == line) return Reject(*p, ParseError::kInvalidMethod);
   const std::string_view method(line, p - line);
 
   const char* const target = p + 1;
-  p = SkipToLineEnd(target, internal::kTarget);
+  p = SkipTarget(target, stop);
   bool brackets = false;  // allowed only around an IP literal; OnTarget checks where they are
   while (p != stop && (*p == '[' || *p == ']')) {
     brackets = true;
-    p = SkipToLineEnd(p + 1, internal::kTarget);
+    p = SkipTarget(p + 1, stop);
   }
   if (p == stop || (p == target && *p == ' ')) return ParseError::kMalformedRequestLine;
   if (*p != ' ') return Reject(*p, ParseError::kInvalidTarget);
@@ -369,7 +450,7 @@ ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::
   const char* const stop = data + end;
   if (IsWhitespace(*line)) return ParseError::kObsFold;
   if (spans_.size() >= limits_.max_fields) return ParseError::kTooManyFields;
-  const char* const colon = SkipToLineEnd(line, internal::kToken);
+  const char* const colon = SkipToken(line, stop);
   if (colon == stop) return ParseError::kMissingColon;
   if (*colon != ':') {
     if (IsWhitespace(*colon)) return ParseError::kWhitespaceBeforeColon;
@@ -396,7 +477,7 @@ ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::
 ParseError RequestParser::OnField(std::string_view name, std::string_view value) {
   switch (name.size()) {
     case 4:
-      if (!EqualsLower(name, "host")) break;
+      if (!MatchesWord(name, "host")) break;
       if (has_host_) return ParseError::kDuplicateHost;
       if (!ValidAuthority(value, /*require_port=*/false)) {
         return ParseError::kInvalidHost;
@@ -405,16 +486,16 @@ ParseError RequestParser::OnField(std::string_view name, std::string_view value)
       host_field_ = spans_.size() - 1;
       break;
     case 6:
-      if (EqualsLower(name, "expect")) OnExpect(value);
+      if (MatchesWord(name, "expect")) OnExpect(value);
       break;
     case 10:
-      if (EqualsLower(name, "connection")) OnConnection(value);
+      if (MatchesWord(name, "connection")) OnConnection(value);
       break;
     case 14:
-      if (EqualsLower(name, "content-length")) return OnContentLength(value);
+      if (MatchesWord(name, "content-length")) return OnContentLength(value);
       break;
     case 17:
-      if (EqualsLower(name, "transfer-encoding")) return OnTransferEncoding(value);
+      if (MatchesWord(name, "transfer-encoding")) return OnTransferEncoding(value);
       break;
     default:
       break;
@@ -451,6 +532,11 @@ ParseError RequestParser::OnContentLength(std::string_view value) {
 ParseError RequestParser::OnTransferEncoding(std::string_view value) {
   if (head_.version_minor == 0) return ParseError::kTransferEncodingInHttp10;
   has_transfer_encoding_ = true;
+  if (MatchesWord(value, "chunked")) {  // the usual value: a list of one element
+    if (chunked_final_) return ParseError::kChunkedNotFinal;
+    chunked_final_ = true;
+    return ParseError::kNone;
+  }
   bool any = false;
   ListReader list(value);
   std::string_view coding;
@@ -458,7 +544,7 @@ ParseError RequestParser::OnTransferEncoding(std::string_view value) {
     if (coding.empty()) continue;
     if (!IsToken(coding)) return ParseError::kInvalidTransferEncoding;
     if (chunked_final_) return ParseError::kChunkedNotFinal;
-    if (EqualsLower(coding, "chunked")) {
+    if (MatchesWord(coding, "chunked")) {
       chunked_final_ = true;
     } else {
       unsupported_coding_ = true;
@@ -469,11 +555,20 @@ ParseError RequestParser::OnTransferEncoding(std::string_view value) {
 }
 
 void RequestParser::OnConnection(std::string_view value) {
+  // The usual values first: a list of one element.
+  if (MatchesWord(value, "keep-alive")) {
+    connection_keep_alive_ = true;
+    return;
+  }
+  if (MatchesWord(value, "close")) {
+    connection_close_ = true;
+    return;
+  }
   ListReader list(value);
   std::string_view option;
   while (list.Next(option)) {
-    if (EqualsLower(option, "close")) connection_close_ = true;
-    if (EqualsLower(option, "keep-alive")) connection_keep_alive_ = true;
+    if (MatchesWord(option, "close")) connection_close_ = true;
+    if (MatchesWord(option, "keep-alive")) connection_keep_alive_ = true;
   }
 }
 
@@ -482,9 +577,9 @@ void RequestParser::OnExpect(std::string_view value) {
   std::string_view expectation;
   while (list.Next(expectation)) {
     if (expectation.empty()) continue;
-    if (EqualsLower(expectation, "100-continue") && head_.expect == Expectation::kNone) {
+    if (MatchesWord(expectation, "100-continue") && head_.expect == Expectation::kNone) {
       head_.expect = Expectation::kContinue;
-    } else if (!EqualsLower(expectation, "100-continue")) {
+    } else if (!MatchesWord(expectation, "100-continue")) {
       head_.expect = Expectation::kUnsupported;
     }
   }
@@ -515,6 +610,7 @@ ParseError RequestParser::OnEndOfFields() {
 ParseStatus RequestParser::Fail(ParseError error) {
   error_ = error;
   stage_ = Stage::kError;
+  pending_limit_ = 0;
   return ParseStatus::kError;
 }
 
@@ -531,6 +627,7 @@ ParseStatus RequestParser::Complete(std::string_view received) {
   head_.fields = std::span<const Field>(fields_.data(), spans_.size());
   head_.host = has_host_ ? fields_[host_field_].value : std::string_view();
   stage_ = Stage::kComplete;
+  pending_limit_ = 0;
   return ParseStatus::kComplete;
 }
 

@@ -66,6 +66,8 @@ class RequestParser {
     std::uint32_t name_begin, name_size, value_begin, value_size;
   };
 
+  // Parse without the fast path for a few new bytes that hold no line end.
+  ParseStatus ParseMore(std::string_view received);
   // Handles the line ending at `lf` and every complete line after it.
   ParseStatus ParseLines(std::string_view received, const char* lf);
   ParseError PendingLimitError() const;
@@ -110,6 +112,26 @@ class RequestParser {
   bool connection_close_ = false;
   bool connection_keep_alive_ = false;
 };
+
+// Inline for the case that dominates when bytes arrive a few at a time: they hold no line end,
+// so there is nothing to do but remember how far the search got.
+inline ParseStatus RequestParser::Parse(std::string_view received) {
+  constexpr std::size_t kFewBytes = 8;
+  const std::size_t size = received.size();
+  // 1 to kFewBytes new bytes (pending_limit_ is 0 once the head is complete or rejected).
+  if (size - scan_ - 1 < kFewBytes && size < pending_limit_) {
+    const char* p = received.data() + scan_;
+    const char* const end = received.data() + size;
+    while (*p != '\n') {
+      if (++p == end) {
+        scan_ = size;
+        return ParseStatus::kIncomplete;
+      }
+    }
+    return ParseLines(received, p);
+  }
+  return ParseMore(received);
+}
 
 }  // namespace parley::http
 
