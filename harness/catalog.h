@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/loader.h"
-#include "harness/scenario.h"
+#include "harness/scenario/loader.h"
+#include "harness/scenario/scenario.h"
 
 namespace parley::harness {
 

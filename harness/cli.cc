@@ -23,14 +23,14 @@
 #include <thread>
 
 #include "harness/catalog.h"
-#include "harness/console_report.h"
-#include "harness/json_report.h"
-#include "harness/junit_report.h"
-#include "harness/plan.h"
-#include "harness/runner.h"
-#include "harness/seeds.h"
-#include "harness/target_config.h"
-#include "harness/target_pool.h"
+#include "harness/play/runner.h"
+#include "harness/play/target_pool.h"
+#include "harness/report/console_report.h"
+#include "harness/report/json_report.h"
+#include "harness/report/junit_report.h"
+#include "harness/scenario/plan.h"
+#include "harness/scenario/seeds.h"
+#include "harness/scenario/target_config.h"
 
 namespace parley::harness {
 namespace {

@@ -36,10 +36,10 @@
 #include <thread>
 #include <vector>
 
-#include "harness/loader.h"
-#include "harness/process.h"
-#include "harness/runner.h"
-#include "harness/target_pool.h"
+#include "harness/play/process.h"
+#include "harness/play/runner.h"
+#include "harness/play/target_pool.h"
+#include "harness/scenario/loader.h"
 
 namespace {
 

@@ -1,6 +1,6 @@
-// fuzz_scenario: any text into the YAML scenario loader (harness/loader.h). Whatever the bytes,
-// the loader returns scenarios or one error located in the text, never crashes, never throws,
-// never hangs (the engine's -timeout catches a hang). Checks:
+// fuzz_scenario: any text into the YAML scenario loader (harness/scenario/loader.h). Whatever the
+// bytes, the loader returns scenarios or one error located in the text, never crashes, never
+// throws, never hangs (the engine's -timeout catches a hang). Checks:
 //   - an error has a message, and its line and column lie within the text (line 0 only for
 //     errors about the whole file);
 //   - a success holds at least one scenario, each named and placed within the text.
@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "harness/fuzz/fuzz_support.h"
-#include "harness/loader.h"
+#include "harness/scenario/loader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace parley;

@@ -7,10 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "targets/chat/guarded_buffer.h"
+#include "targets/http/guarded_buffer.h"
 
 namespace parley::chat {
 namespace {
+
+using http::GuardedBuffer;
 
 using Frames = std::vector<std::string>;
 

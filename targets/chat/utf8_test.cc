@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <string>
 
-#include "targets/chat/guarded_buffer.h"
+#include "targets/http/guarded_buffer.h"
 
 namespace parley::chat {
 namespace {
+
+using http::GuardedBuffer;
 
 // An independent statement of RFC 3629: decode by bit patterns, then reject overlongs,
 // surrogates and code points past U+10FFFF by value.

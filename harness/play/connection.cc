@@ -1,0 +1,417 @@
+#include "harness/play/connection.h"
+
+#include <sys/socket.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <cerrno>
+#include <charconv>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace parley::harness {
+namespace {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+constexpr std::size_t kReadBuffer = 64 * 1024;  // a UDP datagram fits
+
+std::string FormatLimit(std::size_t bytes) {
+  if (bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
+  if (bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+// SO_ERROR as an Asio socket option: how a non-blocking connect ended.
+class PendingError {
+ public:
+  template <class Protocol>
+  int level(const Protocol&) const {
+    return SOL_SOCKET;
+  }
+  template <class Protocol>
+  int name(const Protocol&) const {
+    return SO_ERROR;
+  }
+  template <class Protocol>
+  int* data(const Protocol&) {
+    return &value_;
+  }
+  template <class Protocol>
+  std::size_t size(const Protocol&) const {
+    return sizeof value_;
+  }
+  template <class Protocol>
+  void resize(const Protocol&, std::size_t) {}
+  int value() const { return value_; }
+
+ private:
+  int value_ = 0;
+};
+
+// host:port when both are numeric: such an address is taken as it is, without a resolver
+// (which runs getaddrinfo on a thread of its own).
+template <class Protocol>
+std::optional<typename Protocol::endpoint> NumericEndpoint(const std::string& host,
+                                                           const std::string& port) {
+  unsigned short number = 0;
+  auto [end, parse_error] = std::from_chars(port.data(), port.data() + port.size(), number);
+  if (parse_error != std::errc() || end != port.data() + port.size()) return std::nullopt;
+  error_code ec;
+  auto address = asio::ip::make_address(host, ec);
+  if (ec) return std::nullopt;
+  return typename Protocol::endpoint(address, number);
+}
+
+// The endpoints of host:port, numeric or resolved within the deadline.
+template <class Protocol>
+asio::awaitable<std::vector<typename Protocol::endpoint>> Resolve(
+    asio::any_io_executor executor, const Deadlines& deadlines, const std::string& host,
+    const std::string& port, Connection::TimePoint deadline, error_code& ec) {
+  std::vector<typename Protocol::endpoint> endpoints;
+  if (auto numeric = NumericEndpoint<Protocol>(host, port)) {
+    endpoints.push_back(*numeric);
+    co_return endpoints;
+  }
+  auto resolver = std::make_shared<typename Protocol::resolver>(executor);
+  Deadlines::Watch watch(deadlines, deadline, [resolver] { resolver->cancel(); });
+  auto results =
+      co_await resolver->async_resolve(host, port, asio::ip::resolver_base::numeric_service,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+  if (watch.expired()) ec = asio::error::timed_out;
+  for (const auto& entry : results)
+    endpoints.push_back(entry.endpoint());
+  if (!ec && endpoints.empty()) ec = asio::error::host_not_found;
+  co_return endpoints;
+}
+
+}  // namespace
+
+Connection::Connection(asio::any_io_executor executor, Transport transport, Limits limits,
+                       std::shared_ptr<Transcript> transcript, Deadlines deadlines)
+    : executor_(executor),
+      transport_(transport),
+      limits_(limits),
+      transcript_(std::move(transcript)),
+      deadlines_(std::move(deadlines)),
+      tcp_(executor),
+      udp_(executor),
+      notify_(executor, std::chrono::steady_clock::time_point::max()) {}
+
+asio::awaitable<bool> Connection::Connect(std::string host, std::string port,
+                                          std::size_t receive_buffer, TimePoint deadline,
+                                          std::string* error) {
+  auto self = shared_from_this();
+  error_code ec;
+  peer_ = host + ":" + port;
+  if (transport_ == Transport::kTcp) {
+    std::vector<asio::ip::tcp::endpoint> endpoints;
+    if (auto numeric = NumericEndpoint<asio::ip::tcp>(host, port)) {
+      endpoints.push_back(*numeric);  // no coroutine frame for the common case
+    } else {
+      endpoints = co_await Resolve<asio::ip::tcp>(executor_, deadlines_, host, port, deadline, ec);
+    }
+    if (ec) {
+      *error = ec == asio::error::timed_out ? "resolving " + host + " timed out"
+                                            : "cannot resolve " + peer_ + ": " + ec.message();
+      co_return false;
+    }
+    bool connected = co_await ConnectTcp(endpoints, receive_buffer, deadline, ec);
+    if (!connected) {
+      *error = ec == asio::error::timed_out ? "connecting to " + peer_ + " timed out"
+                                            : "cannot connect to " + peer_ + ": " + ec.message();
+      co_return false;
+    }
+    tcp_.set_option(asio::ip::tcp::no_delay(true), ec);
+    transcript_->Note("connected to " + peer_ + " (tcp, from port " +
+                      std::to_string(tcp_.local_endpoint(ec).port()) + ")");
+  } else {
+    auto endpoints =
+        co_await Resolve<asio::ip::udp>(executor_, deadlines_, host, port, deadline, ec);
+    if (!ec) udp_.open(endpoints.front().protocol(), ec);
+    if (!ec && receive_buffer > 0) {
+      udp_.set_option(asio::socket_base::receive_buffer_size(static_cast<int>(receive_buffer)), ec);
+    }
+    if (!ec) udp_.non_blocking(true, ec);
+    if (!ec) udp_.connect(endpoints.front(), ec);
+    if (ec) {
+      *error = "cannot set up UDP to " + peer_ + ": " + ec.message();
+      co_return false;
+    }
+    transcript_->Note("udp socket to " + peer_ + " (from port " +
+                      std::to_string(udp_.local_endpoint(ec).port()) + ")");
+  }
+  StartReading();
+  co_return true;
+}
+
+// Tries each endpoint in turn. A non-blocking connect to loopback is complete by the time the
+// call returns (the handshake runs inside it), which getpeername confirms; only otherwise does
+// it wait for the socket to become writable.
+asio::awaitable<bool> Connection::ConnectTcp(const std::vector<asio::ip::tcp::endpoint>& to,
+                                             std::size_t receive_buffer, TimePoint deadline,
+                                             error_code& ec) {
+  std::weak_ptr<Connection> weak = shared_from_this();
+  for (const asio::ip::tcp::endpoint& endpoint : to) {
+    error_code ignored;
+    tcp_.close(ignored);
+    tcp_.open(endpoint.protocol(), ec);
+    if (!ec && receive_buffer > 0) {
+      tcp_.set_option(asio::socket_base::receive_buffer_size(static_cast<int>(receive_buffer)), ec);
+    }
+    if (!ec) tcp_.non_blocking(true, ec);
+    if (ec) continue;
+    if (::connect(tcp_.native_handle(), endpoint.data(), static_cast<socklen_t>(endpoint.size())) ==
+        0) {
+      co_return true;
+    }
+    if (errno != EINPROGRESS && errno != EINTR) {
+      ec = error_code(errno, asio::error::get_system_category());
+      continue;
+    }
+    tcp_.remote_endpoint(ec);
+    if (!ec) co_return true;
+    Deadlines::Watch watch(deadlines_, deadline, [weak] {
+      if (auto c = weak.lock()) {
+        error_code e;
+        c->tcp_.close(e);
+      }
+    });
+    co_await tcp_.async_wait(asio::ip::tcp::socket::wait_write,
+                             asio::redirect_error(asio::use_awaitable, ec));
+    if (watch.expired()) {
+      ec = asio::error::timed_out;
+      co_return false;
+    }
+    PendingError pending;
+    if (!ec) tcp_.get_option(pending, ec);
+    if (!ec && pending.value() != 0) {
+      ec = error_code(pending.value(), asio::error::get_system_category());
+    }
+    if (!ec) co_return true;
+  }
+  if (!ec) ec = asio::error::host_not_found;
+  co_return false;
+}
+
+asio::awaitable<bool> Connection::Send(std::string_view bytes, TimePoint deadline,
+                                       std::string* error) {
+  auto self = shared_from_this();
+  std::weak_ptr<Connection> weak = self;
+  error_code ec;
+  // Most writes fit in the socket buffer at once: try without waiting first, so the common
+  // case needs neither a deadline nor a trip through the event loop.
+  std::size_t sent = 0;
+  if (transport_ == Transport::kTcp) {
+    sent = tcp_.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+  } else {
+    sent = udp_.send(asio::buffer(bytes.data(), bytes.size()), 0, ec);
+  }
+  if (ec == asio::error::would_block || ec == asio::error::try_again) ec.clear();
+  if (!ec && sent < bytes.size()) {
+    Deadlines::Watch watch(deadlines_, deadline, [weak] {
+      if (auto c = weak.lock()) c->Close();
+    });
+    std::string_view rest = bytes.substr(sent);
+    if (transport_ == Transport::kTcp) {
+      co_await asio::async_write(tcp_, asio::buffer(rest.data(), rest.size()),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    } else {
+      co_await udp_.async_send(asio::buffer(bytes.data(), bytes.size()),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if (watch.expired()) {
+      transcript_->Note("sending timed out; closed the connection");
+      *error = "sending " + std::to_string(bytes.size()) +
+               " bytes did not finish in time (the peer is not reading?)";
+      co_return false;
+    }
+  }
+  if (ec) {
+    transcript_->Note("sending failed: " + ec.message());
+    *error = "sending failed: " + ec.message();
+    co_return false;
+  }
+  transcript_->Sent(bytes);
+  co_return true;
+}
+
+void Connection::ShutdownWrite() {
+  error_code ec;
+  tcp_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  transcript_->Note(ec ? "shutdown for writing failed: " + ec.message()
+                       : std::string("shut down for writing (FIN sent)"));
+}
+
+void Connection::Close() {
+  if (closed_by_us_) return;
+  closed_by_us_ = true;
+  error_code ec;
+  if (tcp_.is_open()) {
+    tcp_.close(ec);
+    transcript_->Note("closed");
+  }
+  if (udp_.is_open()) {
+    udp_.close(ec);
+    transcript_->Note("closed");
+  }
+  Wake();
+}
+
+void Connection::Reset() {
+  error_code ec;
+  tcp_.set_option(asio::socket_base::linger(true, 0), ec);
+  transcript_->Note("closing with a reset (RST)");
+  Close();
+}
+
+void Connection::Pause() {
+  if (paused_) return;
+  paused_ = true;
+  transcript_->Note("paused: not reading");
+  // A read already waiting would still take the next bytes: take it back. The read loop sees
+  // the cancellation, finds the connection paused and stops.
+  error_code ec;
+  if (transport_ == Transport::kTcp) {
+    tcp_.cancel(ec);
+  } else {
+    udp_.cancel(ec);
+  }
+}
+
+void Connection::Resume() {
+  if (!paused_) return;
+  paused_ = false;
+  transcript_->Note("resumed reading");
+  if (!reading_) StartReading();
+}
+
+void Connection::StartReading() {
+  if (closed_by_us_ || end_ != Inbox::End::kOpen) return;
+  reading_ = true;
+  asio::co_spawn(
+      executor_,
+      transport_ == Transport::kTcp ? ReadTcp(shared_from_this()) : ReadUdp(shared_from_this()),
+      asio::detached);
+}
+
+asio::awaitable<void> Connection::ReadTcp(std::shared_ptr<Connection> self) {
+  auto buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);
+  for (;;) {
+    error_code ec;
+    std::size_t n = co_await self->tcp_.async_read_some(
+        asio::buffer(buffer.get(), kReadBuffer), asio::redirect_error(asio::use_awaitable, ec));
+    if (n > 0) self->Received(buffer.get(), n, false);
+    if (self->closed_by_us_ || self->end_ != Inbox::End::kOpen) break;
+    if (!ec && n < kReadBuffer) {
+      // The socket is drained for now. Let whoever waits for these bytes act on them before
+      // reading again: if that closes the connection, the next read is never attempted, and
+      // otherwise it runs, still before the event loop next waits for the kernel.
+      co_await asio::post(self->executor_, asio::use_awaitable);
+      if (self->closed_by_us_) break;
+    }
+    if (self->paused_) break;
+    if (!ec || ec == asio::error::operation_aborted) continue;  // aborted: by a Pause
+    if (ec == asio::error::eof) {
+      self->End(Inbox::End::kClosed, "");
+    } else if (ec == asio::error::connection_reset) {
+      self->End(Inbox::End::kReset, "");
+    } else {
+      self->End(Inbox::End::kError, ec.message());
+    }
+    break;
+  }
+  self->reading_ = false;
+}
+
+asio::awaitable<void> Connection::ReadUdp(std::shared_ptr<Connection> self) {
+  auto buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);
+  for (;;) {
+    error_code ec;
+    std::size_t n = co_await self->udp_.async_receive(
+        asio::buffer(buffer.get(), kReadBuffer), asio::redirect_error(asio::use_awaitable, ec));
+    if (self->closed_by_us_ || self->paused_) break;
+    if (ec == asio::error::operation_aborted) continue;
+    if (ec == asio::error::connection_refused) {
+      // An ICMP "port unreachable" for an earlier datagram: note it and keep listening.
+      self->transcript_->Note("the peer's port is unreachable (ICMP)");
+      continue;
+    }
+    if (ec) {
+      self->End(Inbox::End::kError, ec.message());
+      break;
+    }
+    self->Received(buffer.get(), n, true);
+    if (self->end_ != Inbox::End::kOpen) break;
+  }
+  self->reading_ = false;
+}
+
+void Connection::Received(const char* data, std::size_t n, bool datagram) {
+  transcript_->Received(std::string_view(data, n));
+  received_total_ += n;
+  if (received_total_ > limits_.max_receive) {
+    End(Inbox::End::kCutOff, FormatLimit(limits_.max_receive));
+    error_code ec;
+    tcp_.close(ec);
+    udp_.close(ec);
+    return;
+  }
+  inbox_.append(data, n);
+  if (datagram) datagram_ends_.push_back(inbox_.size());
+  Wake();
+}
+
+void Connection::End(Inbox::End end, std::string detail) {
+  end_ = end;
+  end_detail_ = std::move(detail);
+  Inbox view;
+  view.end = end_;
+  view.end_detail = end_detail_;
+  transcript_->Note(DescribeEnd(view));
+  Wake();
+}
+
+Inbox Connection::inbox() const {
+  Inbox view;
+  view.bytes = inbox_;
+  if (transport_ == Transport::kUdp) {
+    view.datagram_ends = &datagram_ends_;
+    view.mid_datagram = mid_datagram_;
+  }
+  view.end = end_;
+  view.end_detail = end_detail_;
+  return view;
+}
+
+void Connection::Consume(std::size_t n) {
+  n = std::min(n, inbox_.size());
+  if (n == 0) return;
+  inbox_.erase(0, n);
+  bool at_end = false;
+  while (!datagram_ends_.empty() && datagram_ends_.front() <= n) {
+    at_end = datagram_ends_.front() == n;
+    datagram_ends_.pop_front();
+  }
+  mid_datagram_ = !at_end;
+  for (std::size_t& end : datagram_ends_)
+    end -= n;
+}
+
+asio::awaitable<bool> Connection::WaitForChange(TimePoint deadline) {
+  auto self = shared_from_this();
+  if (std::chrono::steady_clock::now() >= deadline) co_return false;
+  Deadlines::Watch watch(deadlines_, deadline, [this] { Wake(); });
+  error_code ec;
+  co_await notify_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  co_return !watch.expired();
+}
+
+}  // namespace parley::harness

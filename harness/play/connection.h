@@ -1,0 +1,125 @@
+// One named connection of a scenario: a TCP or UDP socket to a target, read continuously into
+// an inbox of received, not yet consumed bytes. Expectations look at the inbox and consume
+// what they matched; the player waits for "something changed" with a deadline. Reading stops
+// (and the socket is closed) when the peer has sent more than the receive limit, so a target
+// that floods cannot exhaust memory. Pause() stops reading until Resume(), so the kernel's
+// buffers fill as they would for a client that stalls.
+//
+// Every wait is bounded by a deadline kept in the run's Deadlines. The socket is non-blocking
+// and each operation is first tried at once: on loopback a connect, a write and often a read
+// complete without waiting, so they cost one system call each, as a blocking client's would.
+//
+// Used from the io_context's thread only. Asynchronous operations keep the Connection alive.
+#ifndef PARLEY_HARNESS_PLAY_CONNECTION_H_
+#define PARLEY_HARNESS_PLAY_CONNECTION_H_
+
+// clang-format off
+#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
+// clang-format on
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "harness/play/deadlines.h"
+#include "harness/play/matcher.h"
+#include "harness/play/transcript.h"
+#include "harness/scenario/payload.h"
+#include "harness/scenario/scenario.h"
+#include "harness/text/response_reader.h"
+
+namespace parley::harness {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  struct Limits {
+    std::size_t max_receive = 64 * 1024 * 1024;  // bytes per connection
+  };
+
+  Connection(boost::asio::any_io_executor executor, Transport transport, Limits limits,
+             std::shared_ptr<Transcript> transcript, Deadlines deadlines);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Connects to `host` (resolved unless it is a numeric address) within the deadline, then
+  // starts reading. UDP "connects" the socket so that it sends to and receives from that peer
+  // only. `receive_buffer` (0: the system's default) sets SO_RCVBUF before connecting.
+  boost::asio::awaitable<bool> Connect(std::string host, std::string port,
+                                       std::size_t receive_buffer, TimePoint deadline,
+                                       std::string* error);
+
+  // Writes all of `bytes` (UDP: as one datagram) within the deadline. On a timeout the
+  // connection is closed.
+  boost::asio::awaitable<bool> Send(std::string_view bytes, TimePoint deadline, std::string* error);
+
+  void ShutdownWrite();
+  void Close();
+  // Closes with SO_LINGER 0, so the peer sees a reset.
+  void Reset();
+
+  // Stops reading from the socket (what was read stays in the inbox) until Resume().
+  void Pause();
+  void Resume();
+  bool paused() const { return paused_; }
+
+  Inbox inbox() const;
+  void Consume(std::size_t n);
+
+  // Returns when more bytes arrive, the receiving side ends, or Wake() is called (true), or
+  // when the deadline passes (false).
+  boost::asio::awaitable<bool> WaitForChange(TimePoint deadline);
+  void Wake() { notify_.cancel(); }
+
+  Transport transport() const { return transport_; }
+  bool closed_by_us() const { return closed_by_us_; }
+  const std::string& peer() const { return peer_; }
+
+  // HTTP expectations read the inbox through this reader.
+  ResponseReader& http() { return http_; }
+  RequestSniffer& sniffer() { return sniffer_; }
+  std::size_t responses_taken = 0;
+  bool http_eof_fed = false;
+
+ private:
+  boost::asio::awaitable<bool> ConnectTcp(const std::vector<boost::asio::ip::tcp::endpoint>& to,
+                                          std::size_t receive_buffer, TimePoint deadline,
+                                          boost::system::error_code& ec);
+  void StartReading();
+  static boost::asio::awaitable<void> ReadTcp(std::shared_ptr<Connection> self);
+  static boost::asio::awaitable<void> ReadUdp(std::shared_ptr<Connection> self);
+  void Received(const char* data, std::size_t n, bool datagram);
+  void End(Inbox::End end, std::string detail);
+
+  boost::asio::any_io_executor executor_;
+  Transport transport_;
+  Limits limits_;
+  std::shared_ptr<Transcript> transcript_;
+  Deadlines deadlines_;
+  boost::asio::ip::tcp::socket tcp_;
+  boost::asio::ip::udp::socket udp_;
+  boost::asio::steady_timer notify_;  // never expires: Wake() cancels the wait on it
+  std::string inbox_;
+  std::deque<std::size_t> datagram_ends_;
+  bool mid_datagram_ = false;  // an expectation consumed part of the first datagram
+  std::size_t received_total_ = 0;
+  Inbox::End end_ = Inbox::End::kOpen;
+  std::string end_detail_;
+  bool closed_by_us_ = false;
+  bool paused_ = false;
+  bool reading_ = false;  // a read loop is running
+  std::string peer_;
+  ResponseReader http_;
+  RequestSniffer sniffer_;
+};
+
+}  // namespace parley::harness
+
+#endif  // PARLEY_HARNESS_PLAY_CONNECTION_H_

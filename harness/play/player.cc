@@ -1,0 +1,487 @@
+#include "harness/play/player.h"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "harness/play/matcher.h"
+#include "harness/scenario/payload.h"
+#include "harness/text/bytes_text.h"
+
+namespace parley::harness {
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+std::string ShowBytes(std::string_view bytes) {
+  constexpr std::size_t kShow = 300;
+  if (bytes.size() <= kShow) return "\"" + EscapeBytes(bytes) + "\"";
+  return "\"" + EscapeBytes(bytes.substr(0, kShow)) + "\"... (" + std::to_string(bytes.size()) +
+         " bytes)";
+}
+
+// The sizes of the pieces a send is written in.
+std::vector<std::size_t> Pieces(const SendStep& send, std::size_t total) {
+  std::vector<std::size_t> pieces;
+  if (send.split.empty()) {
+    pieces.push_back(total);
+    return pieces;
+  }
+  std::size_t left = total;
+  for (std::size_t i = 0; left > 0; ++i) {
+    std::size_t size =
+        i < send.split.size() ? send.split[i] : (send.repeat_last ? send.split.back() : left);
+    size = std::min(size, left);
+    pieces.push_back(size);
+    left -= size;
+  }
+  if (pieces.empty()) pieces.push_back(0);
+  return pieces;
+}
+
+}  // namespace
+
+Player::Player(asio::any_io_executor executor, TargetPool* pool, const PlayOptions* options,
+               Deadlines deadlines)
+    : executor_(executor),
+      pool_(pool),
+      options_(options),
+      deadlines_(std::move(deadlines)),
+      sleep_timer_(executor) {}
+
+Player::Player(asio::any_io_executor executor, TargetPool* pool, const PlayOptions* options)
+    : Player(executor, pool, options, Deadlines(executor)) {
+  own_deadlines_ = true;
+}
+
+Duration Player::Scaled(Duration d) const {
+  return Duration(
+      static_cast<Duration::rep>(static_cast<double>(d.count()) * options_->timeout_scale));
+}
+
+void Player::Interrupt() {
+  interrupted_ = true;
+  for (auto& [name, connection] : connections_)
+    connection->Close();
+  sleep_timer_.cancel();
+}
+
+asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repeat) {
+  scenario_ = &scenario;
+  started_ = Clock::now();
+  ScenarioResult result;
+  result.scenario = &scenario;
+  result.repeat = repeat;
+  if (!scenario.skip.empty()) {
+    result.status = ScenarioResult::Status::kSkipped;
+    result.message = scenario.skip;
+    co_return result;
+  }
+
+  vars_ = options_->variables;
+  vars_.Set("scenario.name", scenario.name);
+  vars_.Set("scenario.file", scenario.file);
+  vars_.Set("scenario.dir", scenario.dir.empty() ? "." : scenario.dir);
+  for (const TargetUse& use : scenario.targets) {
+    TargetPool::Acquired acquired = co_await pool_->Acquire(use, vars_);
+    if (!acquired.skip.empty()) {
+      result.status = ScenarioResult::Status::kSkipped;
+      result.message = acquired.skip;
+      co_await Finish(&result);
+      co_return result;
+    }
+    if (!acquired.lease) {
+      result.status = interrupted_ ? ScenarioResult::Status::kInterrupted
+                                   : ScenarioResult::Status::kTargetError;
+      result.message = acquired.error;
+      co_await Finish(&result);
+      co_return result;
+    }
+    const TargetPool::Lease& lease = *acquired.lease;
+    std::string prefix = "targets." + use.name + ".";
+    std::string address = lease.endpoint.host.find(':') != std::string::npos
+                              ? "[" + lease.endpoint.host + "]:" + lease.endpoint.port
+                              : lease.endpoint.host + ":" + lease.endpoint.port;
+    vars_.Set(prefix + "name", use.name);
+    vars_.Set(prefix + "host", lease.endpoint.host);
+    vars_.Set(prefix + "port", lease.endpoint.port);
+    vars_.Set(prefix + "address", address);
+    if (use.name == scenario.target) {
+      vars_.Set("target.name", use.name);
+      vars_.Set("target.host", lease.endpoint.host);
+      vars_.Set("target.port", lease.endpoint.port);
+      vars_.Set("target.address", address);
+    }
+    leases_.emplace(use.name, *acquired.lease);
+  }
+  for (const auto& [name, value] : scenario.vars) {
+    std::string error;
+    auto rendered = value.Render(vars_, &error);
+    if (!rendered) {
+      result.status = ScenarioResult::Status::kFailed;
+      result.message = "variable " + name + ": " + error;
+      co_await Finish(&result);
+      co_return result;
+    }
+    // Command-line values win over the scenario's defaults.
+    if (options_->variables.Find(name) == nullptr) vars_.Set(name, *rendered);
+  }
+
+  for (const Step& step : scenario.steps) {
+    std::string failure;
+    for (int attempt = 0;; ++attempt) {
+      failure = co_await RunStep(step);
+      if (failure.empty() || interrupted_ || attempt >= step.retries) break;
+      for (auto& t : transcripts_)
+        t->Note("step at line " + std::to_string(step.where.line) +
+                " failed; retrying: " + failure.substr(0, failure.find('\n')));
+      co_await Sleep(step.retry_delay);
+    }
+    if (interrupted_) {
+      result.status = ScenarioResult::Status::kInterrupted;
+      result.message = "interrupted";
+      result.failed_at = step.where;
+      result.failed_step = step.keyword;
+      break;
+    }
+    std::string dead = DeadTarget();
+    if (!failure.empty() && dead.empty()) {
+      // A crash often shows first as a closed connection, while the process is still dying
+      // (a sanitizer report takes a while): give the exit a moment to show.
+      for (auto& [name, lease] : leases_) {
+        if (lease.process && may_exit_.count(name) == 0) {
+          co_await lease.process->WaitForExit(Clock::now() + std::chrono::milliseconds(500));
+          if (lease.process->Poll()) break;
+        }
+      }
+      dead = DeadTarget();
+    }
+    if (!dead.empty()) failure = failure.empty() ? dead : dead + "\n" + failure;
+    if (!failure.empty()) {
+      result.status = ScenarioResult::Status::kFailed;
+      result.message = failure;
+      result.failed_at = step.where;
+      result.failed_step = step.keyword;
+      result.failed_connection = CurrentConnection(step);
+      break;
+    }
+  }
+  co_await Finish(&result);
+  co_return result;
+}
+
+std::string Player::CurrentConnection(const Step& step) const {
+  if (auto* c = std::get_if<ConnectStep>(&step.action)) return c->name;
+  if (auto* s = std::get_if<SendStep>(&step.action)) return s->on;
+  if (auto* e = std::get_if<ExpectStep>(&step.action)) return e->on;
+  if (auto* c = std::get_if<CloseStep>(&step.action)) return c->on;
+  if (auto* p = std::get_if<PauseStep>(&step.action)) return p->on;
+  return "";
+}
+
+std::string Player::DeadTarget() {
+  for (auto& [name, lease] : leases_) {
+    if (!lease.process || may_exit_.count(name) != 0) continue;
+    if (auto status = lease.process->Poll()) {
+      return "target '" + name + "' exited unexpectedly (" + status->ToString() + ")";
+    }
+  }
+  return "";
+}
+
+asio::awaitable<void> Player::Finish(ScenarioResult* result) {
+  for (auto& [name, connection] : connections_)
+    connection->Close();
+  connections_.clear();
+  for (auto& [name, lease] : leases_) {
+    TargetRecord record;
+    record.name = name;
+    record.address = lease.endpoint.host + ":" + lease.endpoint.port;
+    record.own = lease.own;
+    if (lease.own) record.command = lease.command;
+    bool expected_exit = may_exit_.count(name) != 0;
+    bool already_exited = lease.process && lease.process->Poll().has_value();
+    TargetPool::Released released = co_await pool_->Release(lease);
+    record.stderr_text = std::move(released.stderr_text);
+    if (released.status) {
+      record.ending = released.status->ToString();
+      if (lease.own && !already_exited)
+        record.ending += released.killed ? " after SIGKILL" : " after SIGTERM";
+    }
+    if (result->status == ScenarioResult::Status::kPassed && lease.own && !expected_exit) {
+      if (released.killed) {
+        result->status = ScenarioResult::Status::kFailed;
+        result->message = "target '" + name +
+                          "' did not exit within its stop_timeout of SIGTERM "
+                          "and was killed";
+      } else if (released.status && !released.status->clean()) {
+        result->status = ScenarioResult::Status::kFailed;
+        result->message =
+            "target '" + name + "' exited with " + released.status->ToString() + " when stopped";
+      }
+    }
+    if (result->status == ScenarioResult::Status::kPassed && !lease.own && lease.process &&
+        released.status) {
+      result->status = ScenarioResult::Status::kFailed;
+      result->message = "shared target '" + name + "' exited (" + released.status->ToString() +
+                        ") while the scenario played";
+    }
+    result->targets.push_back(std::move(record));
+  }
+  leases_.clear();
+  if (own_deadlines_) deadlines_.Disarm();
+  result->transcripts = transcripts_;
+  result->elapsed = Clock::now() - started_;
+}
+
+asio::awaitable<std::string> Player::RunStep(const Step& step) {
+  if (interrupted_) co_return "interrupted";
+  if (auto* c = std::get_if<ConnectStep>(&step.action)) co_return co_await Connect(step, *c);
+  if (auto* s = std::get_if<SendStep>(&step.action)) co_return co_await Send(step, *s);
+  if (auto* e = std::get_if<ExpectStep>(&step.action)) {
+    if (e->kind == ExpectStep::Kind::kExit) co_return co_await ExpectExit(step, *e);
+    co_return co_await Expect(step, *e);
+  }
+  if (auto* c = std::get_if<CloseStep>(&step.action)) co_return Close(*c);
+  if (auto* s = std::get_if<SleepStep>(&step.action)) {
+    co_await Sleep(s->duration);
+    co_return "";
+  }
+  if (auto* s = std::get_if<SignalStep>(&step.action)) co_return Signal(*s);
+  if (auto* p = std::get_if<PauseStep>(&step.action)) co_return Pause(*p);
+  co_return "internal: unknown step";
+}
+
+asio::awaitable<std::string> Player::Connect(const Step& step, const ConnectStep& connect) {
+  std::string host;
+  std::string port;
+  std::string error;
+  if (connect.address) {
+    auto address = connect.address->Render(vars_, &error);
+    if (!address) co_return error;
+    std::size_t colon = address->rfind(':');
+    if (colon == std::string::npos) co_return "address '" + *address + "' is not HOST:PORT";
+    host = address->substr(0, colon);
+    port = address->substr(colon + 1);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
+  } else {
+    const TargetPool::Lease& lease = leases_.at(connect.target);
+    host = lease.endpoint.host;
+    port = lease.endpoint.port;
+  }
+  int n = ++opened_[connect.name];
+  auto transcript = std::make_shared<Transcript>(
+      n == 1 ? connect.name : connect.name + " (#" + std::to_string(n) + ")", started_);
+  transcripts_.push_back(transcript);
+  auto connection = std::make_shared<Connection>(executor_, connect.transport, options_->limits,
+                                                 transcript, deadlines_);
+  bool ok = co_await connection->Connect(host, port, connect.receive_buffer,
+                                         Clock::now() + Scaled(step.timeout), &error);
+  if (!ok) co_return error;
+  connections_[connect.name] = connection;
+  co_return "";
+}
+
+asio::awaitable<std::string> Player::Send(const Step& step, const SendStep& send) {
+  auto it = connections_.find(send.on);
+  if (it == connections_.end()) co_return "connection '" + send.on + "' is not open";
+  std::shared_ptr<Connection> connection = it->second;
+  std::string bytes;
+  std::string error;
+  if (!RenderPayload(send.payload, vars_, &bytes, &error)) co_return error;
+  std::vector<std::string> methods =
+      send.methods ? *send.methods : connection->sniffer().Feed(bytes);
+  for (const std::string& m : methods)
+    connection->http().ExpectResponseTo(m);
+  std::vector<std::size_t> pieces = Pieces(send, bytes.size());
+  std::size_t offset = 0;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (i > 0 && send.delay.count() > 0) co_await Sleep(send.delay);
+    if (interrupted_) co_return "interrupted";
+    std::string_view piece = std::string_view(bytes).substr(offset, pieces[i]);
+    bool ok = co_await connection->Send(piece, Clock::now() + Scaled(step.timeout), &error);
+    if (!ok) {
+      if (send.allow_close) co_return "";
+      co_return error + " (after " + std::to_string(offset) + " of " +
+          std::to_string(bytes.size()) + " bytes)";
+    }
+    offset += pieces[i];
+  }
+  co_return "";
+}
+
+// Judges the next `count` responses as they arrive, and takes them only once every one has
+// arrived and passed: a failed expectation consumes nothing, so a retry looks at them again.
+Verdict Player::CheckHttp(Connection& connection, const ExpectStep& expect) {
+  ResponseReader& reader = connection.http();
+  Inbox inbox = connection.inbox();
+  if (!inbox.bytes.empty() && !reader.failed()) {
+    connection.Consume(reader.Feed(inbox.bytes));
+    inbox = connection.inbox();
+  }
+  if (inbox.end != Inbox::End::kOpen && inbox.bytes.empty() && !connection.http_eof_fed &&
+      !reader.failed()) {
+    reader.FeedEof();
+    connection.http_eof_fed = true;
+  }
+  const std::size_t count = expect.http.count;
+  std::size_t arrived = 0;
+  std::vector<std::string> captures;
+  for (; arrived < count; ++arrived) {
+    const HttpResponse* response = reader.Peek(arrived);
+    if (response == nullptr) break;
+    Verdict verdict = CheckResponse(expect.http, *response,
+                                    connection.responses_taken + arrived + 1, arrived, vars_);
+    if (verdict.kind == Verdict::Kind::kFail) return verdict;
+    captures = std::move(verdict.captures);
+  }
+  if (arrived == count) {
+    for (std::size_t i = 0; i < count; ++i)
+      reader.Next();
+    connection.responses_taken += count;
+    Verdict pass;
+    pass.kind = Verdict::Kind::kPass;
+    pass.captures = std::move(captures);
+    return pass;
+  }
+  std::string so_far = count == 1 ? ""
+                                  : " (after " + std::to_string(arrived) + " of the " +
+                                        std::to_string(count) + " expected responses)";
+  if (reader.failed()) {
+    return Verdict::Fail("the response is malformed" + so_far + ": " + reader.error() +
+                         (inbox.bytes.empty() ? "" : "\nunread bytes: " + ShowBytes(inbox.bytes)));
+  }
+  if (inbox.end != Inbox::End::kOpen) {
+    return Verdict::Fail(
+        DescribeEnd(inbox) +
+        (reader.in_progress() ? " in the middle of a response" : " before a response arrived") +
+        so_far);
+  }
+  return Verdict::Wait();
+}
+
+asio::awaitable<std::string> Player::Expect(const Step& step, const ExpectStep& expect) {
+  auto it = connections_.find(expect.on);
+  if (it == connections_.end()) co_return "connection '" + expect.on + "' is not open";
+  std::shared_ptr<Connection> connection = it->second;
+  bool silence = expect.kind == ExpectStep::Kind::kSilence;
+  Duration waited = silence ? expect.silence : Scaled(step.timeout);
+  TimePoint deadline = Clock::now() + waited;
+  for (;;) {
+    Verdict verdict;
+    if (expect.kind == ExpectStep::Kind::kHttp) {
+      verdict = CheckHttp(*connection, expect);
+    } else {
+      ResponseReader& reader = connection->http();
+      bool pending_response =
+          reader.completed() > connection->responses_taken || reader.in_progress();
+      if (pending_response && (silence || expect.kind == ExpectStep::Kind::kClosed ||
+                               expect.kind == ExpectStep::Kind::kReset)) {
+        verdict =
+            Verdict::Fail("another HTTP response arrived first (response " +
+                          std::to_string(connection->responses_taken + 1) + " on the connection)");
+      } else {
+        verdict = CheckStream(expect, connection->inbox(), vars_);
+      }
+    }
+    if (verdict.kind == Verdict::Kind::kPass) {
+      connection->Consume(verdict.consumed);
+      for (std::size_t i = 0; i < expect.capture.size() && i < verdict.captures.size(); ++i) {
+        vars_.Set(expect.capture[i], verdict.captures[i]);
+      }
+      co_return "";
+    }
+    if (verdict.kind == Verdict::Kind::kFail) co_return verdict.message;
+    if (interrupted_) co_return "interrupted";
+    bool changed = co_await connection->WaitForChange(deadline);
+    if (!changed && Clock::now() >= deadline) {
+      if (silence) co_return "";
+      if (expect.kind == ExpectStep::Kind::kHttp) {
+        std::size_t count = expect.http.count;
+        std::size_t arrived = 0;
+        while (arrived < count && connection->http().Peek(arrived) != nullptr)
+          ++arrived;
+        std::string what = count == 1 ? std::string("no response arrived")
+                                      : "only " + std::to_string(arrived) + " of " +
+                                            std::to_string(count) + " expected responses arrived";
+        if (connection->http().in_progress()) {
+          what = count == 1 ? "a response started but did not finish"
+                            : what + "; the next started but did not finish";
+        }
+        co_return what + " within " + FormatDuration(waited);
+      }
+      co_return DescribeTimeout(expect, connection->inbox(), vars_, waited);
+    }
+  }
+}
+
+asio::awaitable<std::string> Player::ExpectExit(const Step& step, const ExpectStep& expect) {
+  auto it = leases_.find(expect.target);
+  if (it == leases_.end() || !it->second.process) {
+    co_return "target '" + expect.target + "' is not a process parley started";
+  }
+  may_exit_.insert(expect.target);
+  Duration waited = Scaled(step.timeout);
+  auto status = co_await it->second.process->WaitForExit(Clock::now() + waited);
+  if (!status) {
+    co_return "target '" + expect.target + "' did not exit within " + FormatDuration(waited);
+  }
+  if (status->signaled || status->code != expect.exit_code) {
+    co_return "target '" + expect.target + "' ended with " + status->ToString() +
+        " (expected exit code " + std::to_string(expect.exit_code) + ")";
+  }
+  co_return "";
+}
+
+std::string Player::Close(const CloseStep& close) {
+  auto it = connections_.find(close.on);
+  if (it == connections_.end()) return "connection '" + close.on + "' is not open";
+  switch (close.how) {
+    case CloseStep::How::kWrite:
+      it->second->ShutdownWrite();
+      return "";
+    case CloseStep::How::kReset:
+      it->second->Reset();
+      break;
+    case CloseStep::How::kBoth:
+      it->second->Close();
+      break;
+  }
+  connections_.erase(it);
+  return "";
+}
+
+std::string Player::Pause(const PauseStep& pause) {
+  auto it = connections_.find(pause.on);
+  if (it == connections_.end()) return "connection '" + pause.on + "' is not open";
+  if (pause.resume) {
+    it->second->Resume();
+  } else {
+    it->second->Pause();
+  }
+  return "";
+}
+
+std::string Player::Signal(const SignalStep& signal) {
+  auto it = leases_.find(signal.target);
+  if (it == leases_.end() || !it->second.process) {
+    return "target '" + signal.target + "' is not a process parley started";
+  }
+  may_exit_.insert(signal.target);
+  if (!it->second.process->Signal(signal.signal)) {
+    return "target '" + signal.target + "' has already exited";
+  }
+  for (auto& t : transcripts_)
+    t->Note("sent SIG" + signal.signal_name + " to target '" + signal.target + "'");
+  return "";
+}
+
+asio::awaitable<void> Player::Sleep(Duration duration) {
+  if (interrupted_) co_return;
+  sleep_timer_.expires_after(duration);
+  boost::system::error_code ec;
+  co_await sleep_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+}  // namespace parley::harness

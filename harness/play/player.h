@@ -1,0 +1,93 @@
+// Plays one scenario: acquires its targets, runs its steps in order over named connections,
+// each wait bounded by the step's timeout (times --timeout-scale), and returns a
+// ScenarioResult with the first failure, the connections' transcripts and what the targets
+// wrote to stderr. A target that dies while the scenario plays fails it; a target started for
+// this scenario alone is stopped at the end and must exit cleanly.
+//
+// One Player plays one scenario once. Used from the io_context's thread only; `pool` must
+// outlive it.
+#ifndef PARLEY_HARNESS_PLAY_PLAYER_H_
+#define PARLEY_HARNESS_PLAY_PLAYER_H_
+
+// clang-format off
+#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
+// clang-format on
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "harness/play/connection.h"
+#include "harness/play/deadlines.h"
+#include "harness/play/result.h"
+#include "harness/play/target_pool.h"
+#include "harness/scenario/scenario.h"
+#include "harness/scenario/template.h"
+
+namespace parley::harness {
+
+struct PlayOptions {
+  double timeout_scale = 1.0;
+  Connection::Limits limits;
+  Variables variables;  // from the command line (--var)
+};
+
+class Player {
+ public:
+  // `deadlines` bounds the scenario's waits; a runner shares one among its players.
+  Player(boost::asio::any_io_executor executor, TargetPool* pool, const PlayOptions* options,
+         Deadlines deadlines);
+  Player(boost::asio::any_io_executor executor, TargetPool* pool, const PlayOptions* options);
+  Player(const Player&) = delete;
+  Player& operator=(const Player&) = delete;
+
+  boost::asio::awaitable<ScenarioResult> Play(const Scenario& scenario, int repeat);
+
+  // Ends the scenario as soon as possible: closes its connections and wakes its waits.
+  void Interrupt();
+
+ private:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
+  // Each returns an empty string on success, or what went wrong.
+  boost::asio::awaitable<std::string> RunStep(const Step& step);
+  boost::asio::awaitable<std::string> Connect(const Step& step, const ConnectStep& connect);
+  boost::asio::awaitable<std::string> Send(const Step& step, const SendStep& send);
+  boost::asio::awaitable<std::string> Expect(const Step& step, const ExpectStep& expect);
+  boost::asio::awaitable<std::string> ExpectExit(const Step& step, const ExpectStep& expect);
+  std::string Close(const CloseStep& close);
+  std::string Pause(const PauseStep& pause);
+  std::string Signal(const SignalStep& signal);
+  boost::asio::awaitable<void> Sleep(Duration duration);
+
+  Verdict CheckHttp(Connection& connection, const ExpectStep& expect);
+  // A target that exited although nothing asked it to: its description, else empty.
+  std::string DeadTarget();
+  boost::asio::awaitable<void> Finish(ScenarioResult* result);
+  Duration Scaled(Duration d) const;
+  std::string CurrentConnection(const Step& step) const;
+
+  boost::asio::any_io_executor executor_;
+  TargetPool* pool_;
+  const PlayOptions* options_;
+  Deadlines deadlines_;
+  bool own_deadlines_ = false;  // disarmed when the scenario ends
+  const Scenario* scenario_ = nullptr;
+  TimePoint started_;
+  Variables vars_;
+  std::map<std::string, std::shared_ptr<Connection>> connections_;
+  std::map<std::string, int> opened_;  // times each name was connected
+  std::vector<std::shared_ptr<Transcript>> transcripts_;
+  std::map<std::string, TargetPool::Lease> leases_;
+  std::set<std::string> may_exit_;  // targets signalled or expected to exit
+  boost::asio::steady_timer sleep_timer_;
+  bool interrupted_ = false;
+};
+
+}  // namespace parley::harness
+
+#endif  // PARLEY_HARNESS_PLAY_PLAYER_H_

@@ -1,0 +1,337 @@
+#include "harness/play/process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+
+namespace parley::harness {
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+void CloseFd(int fd) {
+  if (fd >= 0) ::close(fd);
+}
+
+// Runs in the child between fork and exec: only async-signal-safe calls.
+[[noreturn]] void ExecChild(char* const* argv, int stdout_fd, int stderr_fd, int report_fd,
+                            pid_t parent) {
+  ::setpgid(0, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int sig : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD})
+    ::signal(sig, SIG_DFL);
+  int null_fd = ::open("/dev/null", O_RDONLY);
+  if (null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(stdout_fd, 1) < 0 ||
+      ::dup2(stderr_fd, 2) < 0) {
+    int e = errno;
+    (void)!::write(report_fd, &e, sizeof e);
+    ::_exit(127);
+  }
+  // Nothing else of parley's (sockets of other scenarios, other targets' pipes) leaks into the
+  // target: a leaked client socket would keep a connection open after parley closes it.
+  if (report_fd > 3) ::close_range(3, static_cast<unsigned>(report_fd) - 1, 0);
+  ::close_range(static_cast<unsigned>(report_fd) + 1, ~0U, 0);
+  ::execvp(argv[0], argv);
+  int e = errno;
+  (void)!::write(report_fd, &e, sizeof e);
+  ::_exit(127);
+}
+
+const char* SignalName(int signal) {
+  switch (signal) {
+    case SIGHUP:
+      return "SIGHUP";
+    case SIGINT:
+      return "SIGINT";
+    case SIGQUIT:
+      return "SIGQUIT";
+    case SIGILL:
+      return "SIGILL";
+    case SIGABRT:
+      return "SIGABRT";
+    case SIGBUS:
+      return "SIGBUS";
+    case SIGFPE:
+      return "SIGFPE";
+    case SIGKILL:
+      return "SIGKILL";
+    case SIGSEGV:
+      return "SIGSEGV";
+    case SIGPIPE:
+      return "SIGPIPE";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGUSR1:
+      return "SIGUSR1";
+    case SIGUSR2:
+      return "SIGUSR2";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+std::string ExitStatus::ToString() const {
+  if (!signaled) return "exit code " + std::to_string(code);
+  std::string name = SignalName(signal);
+  return "killed by signal " + std::to_string(signal) + (name.empty() ? "" : " (" + name + ")");
+}
+
+std::shared_ptr<ChildProcess> ChildProcess::Start(asio::any_io_executor executor,
+                                                  const std::vector<std::string>& argv,
+                                                  std::string* error) {
+  if (argv.empty() || argv[0].empty()) {
+    *error = "the command is empty";
+    return nullptr;
+  }
+  std::vector<char*> args;
+  for (const std::string& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  int out[2] = {-1, -1};
+  int err[2] = {-1, -1};
+  int report[2] = {-1, -1};
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0 ||
+      ::pipe2(report, O_CLOEXEC) != 0) {
+    *error = std::string("cannot create pipes: ") + ::strerror(errno);
+    for (int fd : {out[0], out[1], err[0], err[1], report[0], report[1]})
+      CloseFd(fd);
+    return nullptr;
+  }
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    *error = std::string("cannot fork: ") + ::strerror(errno);
+    for (int fd : {out[0], out[1], err[0], err[1], report[0], report[1]})
+      CloseFd(fd);
+    return nullptr;
+  }
+  if (pid == 0) ExecChild(args.data(), out[1], err[1], report[1], parent);
+  // Also set the group from this side, so a signal sent right away reaches the group.
+  ::setpgid(pid, pid);
+  for (int fd : {out[1], err[1], report[1]})
+    CloseFd(fd);
+  int child_errno = 0;
+  ssize_t n;
+  do {
+    n = ::read(report[0], &child_errno, sizeof child_errno);
+  } while (n < 0 && errno == EINTR);
+  CloseFd(report[0]);
+  if (n == static_cast<ssize_t>(sizeof child_errno)) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    CloseFd(out[0]);
+    CloseFd(err[0]);
+    *error = "cannot run '" + argv[0] + "': " + ::strerror(child_errno);
+    return nullptr;
+  }
+  std::shared_ptr<ChildProcess> child(new ChildProcess(executor, pid, out[0], err[0]));
+  child->program_ = argv[0];
+  child->StartReading();
+  return child;
+}
+
+ChildProcess::ChildProcess(asio::any_io_executor executor, pid_t pid, int stdout_fd, int stderr_fd)
+    : executor_(executor),
+      pid_(pid),
+      stdout_pipe_(executor, stdout_fd),
+      stderr_pipe_(executor, stderr_fd),
+      notify_(executor),
+      close_timer_(executor) {}
+
+ChildProcess::~ChildProcess() {
+  if (!status_ && pid_ > 0) {
+    ::kill(-pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+void ChildProcess::StartReading() {
+  asio::co_spawn(executor_, Drain(shared_from_this(), false), asio::detached);
+  asio::co_spawn(executor_, Drain(shared_from_this(), true), asio::detached);
+}
+
+asio::awaitable<void> ChildProcess::Drain(std::shared_ptr<ChildProcess> self, bool is_stderr) {
+  auto& pipe = is_stderr ? self->stderr_pipe_ : self->stdout_pipe_;
+  Tail* tail = is_stderr ? &self->stderr_ : &self->stdout_;
+  char buffer[8192];
+  for (;;) {
+    boost::system::error_code ec;
+    std::size_t n = co_await pipe.async_read_some(asio::buffer(buffer),
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+    if (n > 0) self->Append(tail, buffer, n);
+    if (ec) break;
+  }
+  tail->eof = true;
+  self->Notify();
+}
+
+void ChildProcess::Append(Tail* tail, const char* data, std::size_t n) {
+  tail->total += n;
+  if (tail == &stdout_) {
+    // stdout keeps its beginning: that is where the ready line is.
+    if (tail->tail.size() < kTailBytes)
+      tail->tail.append(data, std::min(n, kTailBytes - tail->tail.size()));
+  } else {
+    tail->tail.append(data, n);
+    if (tail->tail.size() > kTailBytes) tail->tail.erase(0, tail->tail.size() - kTailBytes);
+  }
+  Notify();
+}
+
+std::optional<ExitStatus> ChildProcess::Poll() {
+  if (status_) return status_;
+  int status = 0;
+  pid_t r = ::waitpid(pid_, &status, WNOHANG);
+  if (r != pid_) return std::nullopt;
+  ExitStatus s;
+  if (WIFSIGNALED(status)) {
+    s.signaled = true;
+    s.signal = WTERMSIG(status);
+  } else {
+    s.code = WEXITSTATUS(status);
+  }
+  status_ = s;
+  // The pipes reach their end once the output still in them is read. A grandchild that kept
+  // them open must not keep the drains (and so the io_context) alive: close them after a while.
+  std::weak_ptr<ChildProcess> weak = weak_from_this();
+  close_timer_.expires_after(std::chrono::seconds(1));
+  close_timer_.async_wait([weak](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->CloseOutputs();
+  });
+  Notify();
+  return status_;
+}
+
+void ChildProcess::CloseOutputs() {
+  // Take what is still buffered in the pipes, then close them.
+  for (bool is_stderr : {false, true}) {
+    auto& pipe = is_stderr ? stderr_pipe_ : stdout_pipe_;
+    if (!pipe.is_open()) continue;
+    boost::system::error_code ec;
+    pipe.non_blocking(true, ec);
+    char buffer[8192];
+    for (int rounds = 0; rounds < 64 && !ec; ++rounds) {
+      std::size_t n = pipe.read_some(asio::buffer(buffer), ec);
+      if (n > 0) Append(is_stderr ? &stderr_ : &stdout_, buffer, n);
+    }
+    pipe.close(ec);
+  }
+}
+
+bool ChildProcess::Signal(int signal) {
+  if (Poll()) return false;
+  return ::kill(-pid_, signal) == 0 || ::kill(pid_, signal) == 0;
+}
+
+asio::awaitable<void> ChildProcess::WaitForChange(Clock::time_point until) {
+  notify_.expires_at(until);
+  boost::system::error_code ec;
+  co_await notify_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<std::optional<std::vector<std::string>>> ChildProcess::WaitForLine(
+    const Regex& ready, Duration timeout, std::string* error) {
+  auto self = shared_from_this();
+  auto deadline = Clock::now() + timeout;
+  for (;;) {
+    for (;;) {
+      std::size_t lf = stdout_.tail.find('\n', stdout_scanned_);
+      if (lf == std::string::npos) break;
+      std::string_view line(stdout_.tail.data() + stdout_scanned_, lf - stdout_scanned_);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      stdout_scanned_ = lf + 1;
+      std::vector<std::string> groups;
+      if (ready.Search(line, &groups)) co_return groups;
+    }
+    if (auto status = Poll()) {
+      *error = "it exited (" + status->ToString() + ") before printing a line that matches /" +
+               ready.pattern() + "/";
+      co_return std::nullopt;
+    }
+    if (stdout_.eof) {
+      // Usually the process is exiting: say how it ended, if it does so soon.
+      co_await WaitForExit(std::min(deadline, Clock::now() + std::chrono::seconds(1)));
+      if (auto status = Poll()) {
+        *error = "it exited (" + status->ToString() + ") before printing a line that matches /" +
+                 ready.pattern() + "/";
+      } else {
+        *error =
+            "it closed its stdout before printing a line that matches /" + ready.pattern() + "/";
+      }
+      co_return std::nullopt;
+    }
+    auto now = Clock::now();
+    if (now >= deadline) {
+      *error =
+          "it printed no line matching /" + ready.pattern() + "/ within " + FormatDuration(timeout);
+      co_return std::nullopt;
+    }
+    // Exit is noticed by polling; output wakes the wait at once.
+    co_await WaitForChange(std::min(deadline, now + std::chrono::milliseconds(20)));
+  }
+}
+
+asio::awaitable<std::optional<ExitStatus>> ChildProcess::WaitForExit(Clock::time_point deadline) {
+  auto self = shared_from_this();
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    if (auto status = Poll()) co_return status;
+    auto now = Clock::now();
+    if (now >= deadline) co_return std::nullopt;
+    co_await WaitForChange(std::min(deadline, now + pause));
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
+  }
+}
+
+asio::awaitable<void> ChildProcess::WaitForOutputs(Clock::time_point deadline) {
+  auto self = shared_from_this();
+  while (!(stdout_.eof && stderr_.eof) && Clock::now() < deadline) {
+    co_await WaitForChange(deadline);
+  }
+}
+
+asio::awaitable<ExitStatus> ChildProcess::Stop(Duration grace, bool* killed) {
+  auto self = shared_from_this();
+  *killed = false;
+  if (auto status = Poll()) co_return *status;
+  Signal(SIGTERM);
+  if (auto status = co_await WaitForExit(Clock::now() + grace)) co_return *status;
+  *killed = true;
+  Signal(SIGKILL);
+  if (auto status = co_await WaitForExit(Clock::now() + std::chrono::seconds(10)))
+    co_return *status;
+  // A process that survives SIGKILL for 10 s is stuck in the kernel; the destructor waits.
+  ExitStatus unknown;
+  unknown.signaled = true;
+  unknown.signal = SIGKILL;
+  co_return unknown;
+}
+
+std::string ChildProcess::StderrSince(std::size_t since) const {
+  if (since >= stderr_.total) return "";
+  std::size_t wanted = stderr_.total - since;
+  if (wanted <= stderr_.tail.size()) return stderr_.tail.substr(stderr_.tail.size() - wanted);
+  return "[... " + std::to_string(wanted - stderr_.tail.size()) + " bytes not kept ...]\n" +
+         stderr_.tail;
+}
+
+}  // namespace parley::harness

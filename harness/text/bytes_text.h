@@ -1,0 +1,45 @@
+// Showing bytes to people: escaping, so that CR, NUL and invalid UTF-8 are visible in reports,
+// and a compact diff that marks where what arrived departs from what was expected.
+#ifndef PARLEY_HARNESS_TEXT_BYTES_TEXT_H_
+#define PARLEY_HARNESS_TEXT_BYTES_TEXT_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace parley::harness {
+
+// Printable ASCII and valid UTF-8 stay as they are; backslash becomes `\\`; `\r`, `\n`, `\t`,
+// `\0` use those escapes; other control bytes and bytes that are not part of valid UTF-8 become
+// `\xHH`. The result is valid UTF-8 and reads back with UnescapeText.
+// Valid UTF-8 means RFC 3629: overlong forms, surrogates and code points above U+10FFFF are
+// invalid, and each of their bytes is escaped. C1 controls (U+0080..U+009F) are escaped byte by
+// byte as well, since terminals act on them.
+std::string EscapeBytes(std::string_view bytes);
+
+// The scenario-text escapes: `\r \n \t \0 \\ \" \xHH \e`; anything else after a backslash is an
+// error. On error returns false and sets `*error` (with the offending offset) and leaves `*out`
+// unspecified.
+bool UnescapeText(std::string_view text, std::string* out, std::string* error);
+
+// Index of the first byte where `a` and `b` differ; the shorter length when one is a prefix of
+// the other; npos when they are equal.
+std::size_t FirstDifference(std::string_view expected, std::string_view actual);
+
+// A few lines for a failure report: the expected and actual bytes, escaped, around the first
+// difference (with up to `context` bytes before it), and a caret line marking that point, e.g.
+//   expected: "HTTP/1.1 200 OK\r\n"
+//     actual: "HTTP/1.1 404 Not Found\r\n"
+//                       ^ byte 9
+// After that point up to `context` bytes (at least one character) are shown. Long inputs are
+// cut with "..." so the marked point stays visible. Inside the quotes `"` shows as `\"`;
+// otherwise the text is EscapeBytes's, and the caret sits under the first column of the
+// character holding the first differing byte. When one input is a prefix of the other the
+// caret line adds "(end of expected)" or "(end of actual)"; equal inputs get "(no difference)"
+// instead of a caret. The lines are joined by '\n', with no newline after the last.
+std::string RenderDiff(std::string_view expected, std::string_view actual,
+                       std::size_t context = 40);
+
+}  // namespace parley::harness
+
+#endif  // PARLEY_HARNESS_TEXT_BYTES_TEXT_H_
