@@ -1,8 +1,6 @@
 #include "harness/text/bytes_text.h"
 
 #include <gtest/gtest.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -12,42 +10,18 @@
 #include <string_view>
 #include <utility>
 
+#include "targets/http/guarded_buffer.h"
+
 namespace parley::harness {
 namespace {
 
 using namespace std::string_literals;
 
-// Bytes placed so that they end where an unreadable page begins: any read past the end faults.
-class GuardedBuffer {
- public:
-  explicit GuardedBuffer(std::size_t capacity)
-      : page_(static_cast<std::size_t>(sysconf(_SC_PAGESIZE))),
-        size_((capacity + page_ - 1) / page_ * page_ + page_) {
-    void* base = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED) std::abort();
-    base_ = static_cast<char*>(base);
-    if (mprotect(base_ + size_ - page_, page_, PROT_NONE) != 0) std::abort();
-  }
-  ~GuardedBuffer() { munmap(base_, size_); }
-  GuardedBuffer(const GuardedBuffer&) = delete;
-  GuardedBuffer& operator=(const GuardedBuffer&) = delete;
-
-  std::string_view Place(std::string_view bytes) {
-    if (bytes.size() > size_ - page_) std::abort();
-    char* end = base_ + size_ - page_;
-    if (!bytes.empty()) std::memcpy(end - bytes.size(), bytes.data(), bytes.size());
-    return {end - bytes.size(), bytes.size()};
-  }
-
- private:
-  std::size_t page_;
-  std::size_t size_;
-  char* base_ = nullptr;
-};
+using http::GuardedBuffer;
 
 std::string_view Guarded(std::string_view bytes) {
-  static GuardedBuffer buffer(1 << 16);
-  return buffer.Place(bytes);
+  static GuardedBuffer buffer;
+  return buffer.Assign(bytes);
 }
 
 std::string Escape(std::string_view bytes) {

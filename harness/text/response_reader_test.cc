@@ -1,8 +1,6 @@
 #include "harness/text/response_reader.h"
 
 #include <gtest/gtest.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
@@ -13,49 +11,22 @@
 #include <vector>
 
 #include "harness/text/bytes_text.h"
+#include "targets/http/guarded_buffer.h"
 
 namespace parley::harness {
 namespace {
 
 using namespace std::string_literals;
 
-// Bytes placed so that they end where an unreadable page begins: any read past the end faults.
-class GuardedBuffer {
- public:
-  explicit GuardedBuffer(std::size_t capacity)
-      : page_(static_cast<std::size_t>(sysconf(_SC_PAGESIZE))),
-        size_((capacity + page_ - 1) / page_ * page_ + page_) {
-    void* base = mmap(nullptr, size_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED) std::abort();
-    base_ = static_cast<char*>(base);
-    if (mprotect(base_ + size_ - page_, page_, PROT_NONE) != 0) std::abort();
-  }
-  ~GuardedBuffer() { munmap(base_, size_); }
-  GuardedBuffer(const GuardedBuffer&) = delete;
-  GuardedBuffer& operator=(const GuardedBuffer&) = delete;
-
-  std::size_t capacity() const { return size_ - page_; }
-
-  std::string_view Place(std::string_view bytes) {
-    if (bytes.size() > capacity()) std::abort();
-    char* end = base_ + capacity();
-    if (!bytes.empty()) std::memcpy(end - bytes.size(), bytes.data(), bytes.size());
-    return {end - bytes.size(), bytes.size()};
-  }
-
- private:
-  std::size_t page_;
-  std::size_t size_;
-  char* base_ = nullptr;
-};
+using http::GuardedBuffer;
 
 // Every Feed in these tests reads from the end of a guarded buffer.
 std::size_t FeedGuarded(ResponseReader& reader, std::string_view bytes) {
-  static GuardedBuffer buffer(1 << 20);
+  static GuardedBuffer buffer;
   std::size_t used = 0;
   while (true) {
-    const std::string_view piece = bytes.substr(used, buffer.capacity());
-    const std::size_t taken = reader.Feed(buffer.Place(piece));
+    const std::string_view piece = bytes.substr(used);
+    const std::size_t taken = reader.Feed(buffer.Assign(piece));
     used += taken;
     if (taken < piece.size() || used == bytes.size()) return used;
   }
