@@ -33,6 +33,10 @@ struct ServerConfig {
   // After a final response, how long the server keeps reading (and discarding) so the client
   // reads the response instead of a reset.
   Duration linger = std::chrono::seconds(1);
+  // A connection in steady keep-alive use (from its second request on) keeps its workspace this
+  // long while it waits for the next request, so the wait costs no system call; then it gives
+  // the workspace back and waits without it, like any idle connection.
+  Duration hold_workspace = std::chrono::milliseconds(100);
   // On SIGINT/SIGTERM, how long requests in flight may take before connections are dropped.
   Duration shutdown_grace = std::chrono::milliseconds(1500);
 

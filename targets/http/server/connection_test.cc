@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/_experimental/test/stream.hpp>
 #include <functional>
@@ -160,6 +161,84 @@ TEST_F(HttpServerConnection, AbortDropsTheConnection) {
   ASSERT_TRUE(RunUntil([&] { return closed_; }));
   EXPECT_EQ(received_, "");
   ASSERT_TRUE(RunUntil([&] { return manager_.size() == 0; }));
+}
+
+// Over a real socket: from its second request on, a waiting connection keeps its workspace (a
+// read into it is pending, so the wait costs no system call) for config.hold_workspace, then
+// gives it back and waits without it. Requests are answered either way.
+class HttpServerSocketConnection : public HttpServerConnection {
+ protected:
+  HttpServerSocketConnection() : client_socket_(io_) {}
+
+  void StartOverSocket() {
+    boost::asio::ip::tcp::acceptor acceptor(io_, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    client_socket_.connect(acceptor.local_endpoint());
+    Socket server_side(io_.get_executor());
+    acceptor.accept(server_side);
+    auto connection =
+        std::make_shared<Connection<Socket>>(std::move(server_side), context_, &manager_);
+    connection->Start();
+  }
+
+  // Sends a request and runs the loop until its response has arrived.
+  bool Exchange() {
+    const std::size_t before = Responses();
+    const std::string_view request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+    boost::asio::write(client_socket_, boost::asio::buffer(request.data(), request.size()));
+    return RunUntil([&] {
+      while (client_socket_.available() > 0) {
+        const std::size_t n = client_socket_.read_some(boost::asio::buffer(buffer_));
+        received_.append(buffer_, n);
+      }
+      return Responses() == before + 1;
+    });
+  }
+
+  boost::asio::ip::tcp::socket client_socket_;
+};
+
+TEST_F(HttpServerSocketConnection, AFirstRequestLeavesNoWorkspaceBehind) {
+  config_.hold_workspace = std::chrono::hours(1);
+  StartOverSocket();
+  ASSERT_TRUE(Exchange()) << received_;
+  ASSERT_TRUE(RunUntil([&] { return pool_.spare() == 1; }));
+}
+
+TEST_F(HttpServerSocketConnection, ASteadyConnectionKeepsItsWorkspaceWhileItWaits) {
+  config_.hold_workspace = std::chrono::hours(1);
+  StartOverSocket();
+  ASSERT_TRUE(Exchange()) << received_;
+  ASSERT_TRUE(RunUntil([&] { return pool_.spare() == 1; }));
+  ASSERT_TRUE(Exchange()) << received_;
+  io_.poll();
+  EXPECT_EQ(pool_.spare(), 0u);  // held by the pending read
+  ASSERT_TRUE(Exchange()) << received_;
+  ASSERT_TRUE(Exchange()) << received_;
+  EXPECT_EQ(pool_.spare(), 0u);
+  for (const auto& response : ParseResponses(received_))
+    EXPECT_EQ(response.body, "<h1>Hola Mundo</h1>\n");
+}
+
+TEST_F(HttpServerSocketConnection, AHeldWorkspaceIsGivenBackAfterHoldWorkspace) {
+  config_.hold_workspace = 20ms;
+  StartOverSocket();
+  ASSERT_TRUE(Exchange()) << received_;
+  ASSERT_TRUE(Exchange()) << received_;
+  ASSERT_TRUE(RunUntil([&] { return pool_.spare() == 1; }));
+  // Waiting without the workspace now; the next request is still answered.
+  ASSERT_TRUE(Exchange()) << received_;
+  EXPECT_EQ(Responses(), 3u);
+  EXPECT_EQ(manager_.size(), 1u);
+}
+
+TEST_F(HttpServerSocketConnection, TheIdleTimeoutStillClosesAConnectionThatHoldsItsWorkspace) {
+  config_.hold_workspace = std::chrono::hours(1);
+  config_.idle_timeout = 100ms;
+  StartOverSocket();
+  ASSERT_TRUE(Exchange()) << received_;
+  ASSERT_TRUE(Exchange()) << received_;
+  ASSERT_TRUE(RunUntil([&] { return manager_.size() == 0; }));
+  EXPECT_EQ(pool_.spare(), 1u);
 }
 
 }  // namespace

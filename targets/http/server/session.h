@@ -91,6 +91,7 @@ class Session {
 
   bool holds_workspace() const { return ws_ != nullptr; }
   std::uint32_t requests() const { return requests_; }
+  const ServerConfig& config() const { return context_.config; }
 
  private:
   enum class Phase : std::uint8_t { kIdle, kHead, kBody };
