@@ -7,7 +7,7 @@ set -uo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: ci/fault-injection.sh [--work DIR] [--jobs N] [FAULT...]
+usage: ci/fault-injection.sh [--work DIR] [--jobs N] [--no-setup] [FAULT...]
 
 Plays the HTTP and chat suites once against an unpatched copy of the tree (the baseline), then
 once per fault in ci/faults/*.patch (or only the named ones, e.g. chat-sender-echoed), and prints
@@ -16,6 +16,7 @@ a table: fault, caught or not, and by which scenarios.
   --work DIR   where the copy, its release build and the reports go
                (default: build/fault-injection)
   --jobs N     build jobs and scenarios played at once (default: the number of cores)
+  --no-setup   do not install missing Debian packages first (ci/setup.sh build test)
   -h, --help   this text
 
 Exit status: 0 when every fault was caught, 1 when one was not (or its patch did not apply or
@@ -27,17 +28,22 @@ cd "$(dirname "$0")/.." || exit 2
 repo=$(pwd)
 work="$repo/build/fault-injection"
 jobs=$(nproc)
+setup=1
 selected=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
     --work) work=$(realpath -m "$2"); shift ;;
     --jobs) jobs=$2; shift ;;
+    --no-setup) setup=0 ;;
     -*) echo "fault-injection: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) selected+=("$1") ;;
   esac
   shift
 done
+
+# The compilers, libraries and patch(1) come from Debian packages, installed when missing.
+[ "$setup" -eq 0 ] || ci/setup.sh build test
 
 faults=()
 if [ ${#selected[@]} -eq 0 ]; then

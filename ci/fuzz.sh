@@ -41,6 +41,7 @@ options:
       --build-dir DIR   the libFuzzer build to use (default build/fuzz; built there unless
                         --no-build)
       --no-build        use the binaries already built
+      --no-setup        do not install missing Debian packages first (ci/setup.sh build)
       --report-only     triage and rewrite the report of --out, run nothing
   -l, --list            list the fuzzers and exit
   -h, --help            this text
@@ -74,7 +75,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 time_arg="" jobs="" out="" resume=0 merge=0 engine="" timeout=10 rss=2560 progress=30
-build=1 report_only=0 list=0 build_dir_arg=""
+build=1 setup=1 report_only=0 list=0 build_dir_arg=""
 fuzzers=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -90,6 +91,7 @@ while [ $# -gt 0 ]; do
     --progress) progress=${2:?--progress needs seconds}; shift ;;
     --build-dir) build_dir_arg=${2:?--build-dir needs a folder}; shift ;;
     --no-build) build=0 ;;
+    --no-setup) setup=0 ;;
     --report-only) report_only=1 ;;
     -l | --list) list=1 ;;
     -*) die "unknown option '$1' (see --help)" ;;
@@ -119,6 +121,11 @@ total=$(seconds_of "$time_arg") || die "bad --time '$time_arg' (e.g. 90, 30s, 10
 [ "$total" -gt 0 ] || die "--time must be positive"
 case "$jobs" in '' | *[!0-9]* | 0) die "bad --jobs '$jobs'" ;; esac
 case "$engine" in libfuzzer | afl) ;; *) die "bad --engine '$engine' (libfuzzer or afl)" ;; esac
+
+# The compilers and libraries come from Debian packages, installed when missing.
+if [ "$setup" -eq 1 ] && [ "$build" -eq 1 ] && [ "$report_only" -eq 0 ] && [ "$list" -eq 0 ]; then
+  "$root/ci/setup.sh" build
+fi
 
 build_dir=$root/build/fuzz
 [ -z "$build_dir_arg" ] || build_dir=$(cd "$build_dir_arg" && pwd)
