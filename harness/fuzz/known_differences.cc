@@ -234,9 +234,14 @@ bool IsValidChunkExtension(std::string_view ext) {
   }
 }
 
-// The extensions of every chunk-size line of a chunked body (as far as the sizes can be read).
-std::vector<std::string_view> ChunkExtensions(std::string_view body) {
-  std::vector<std::string_view> out;
+// A chunked body walked by its chunk-size lines, as far as the sizes can be read.
+struct ChunkWalk {
+  std::vector<std::string_view> extensions;  // of every chunk-size line reached
+  std::string_view trailers;                 // after the last-chunk line; empty if not reached
+};
+
+ChunkWalk WalkChunks(std::string_view body) {
+  ChunkWalk walk;
   while (!body.empty()) {
     const std::size_t eol = body.find("\r\n");
     if (eol == std::string_view::npos) break;
@@ -244,42 +249,22 @@ std::vector<std::string_view> ChunkExtensions(std::string_view body) {
     std::size_t digits = 0;
     std::uint64_t size = 0;
     while (digits < line.size() && std::isxdigit(static_cast<unsigned char>(line[digits]))) {
-      if (size > (UINT64_MAX >> 4)) return out;
+      if (size > (UINT64_MAX >> 4)) return walk;
       size = size * 16 +
              static_cast<std::uint64_t>(std::stoi(std::string(1, line[digits]), nullptr, 16));
       ++digits;
     }
     if (digits == 0) break;
-    out.push_back(line.substr(digits));
-    if (size == 0 || size > body.size()) break;
+    walk.extensions.push_back(line.substr(digits));
     body.remove_prefix(eol + 2);
-    if (body.size() < size + 2) break;
-    body.remove_prefix(size + 2);
-  }
-  return out;
-}
-
-// The trailer section of a chunked body: the bytes after its last-chunk line ("" when the
-// chunks cannot be walked to it).
-std::string_view TrailerSection(std::string_view body) {
-  while (!body.empty()) {
-    const std::size_t eol = body.find("\r\n");
-    if (eol == std::string_view::npos) break;
-    std::uint64_t size = 0;
-    std::size_t digits = 0;
-    while (digits < eol && std::isxdigit(static_cast<unsigned char>(body[digits]))) {
-      if (size > (UINT64_MAX >> 4)) return {};
-      size = size * 16 +
-             static_cast<std::uint64_t>(std::stoi(std::string(1, body[digits]), nullptr, 16));
-      ++digits;
+    if (size == 0) {
+      walk.trailers = body;
+      break;
     }
-    if (digits == 0) break;
-    body.remove_prefix(eol + 2);
-    if (size == 0) return body;
     if (body.size() < size + 2) break;
     body.remove_prefix(size + 2);
   }
-  return {};
+  return walk;
 }
 
 bool IsOneOf(ParseError error, std::initializer_list<ParseError> errors) {
@@ -341,7 +326,7 @@ std::optional<std::string_view> StricterRule(std::string_view bytes, ParseError 
     return "limits";
   }
   if (error == ParseError::kChunkExtensionsTooLong && beast.chunked) {
-    for (std::string_view ext : ChunkExtensions(bytes.substr(HeadOf(bytes).size()))) {
+    for (std::string_view ext : WalkChunks(bytes.substr(HeadOf(bytes).size())).extensions) {
       if (ext.size() > limits.max_chunk_extensions) return "limits";
     }
   }
@@ -353,7 +338,7 @@ std::optional<std::string_view> StricterRule(std::string_view bytes, ParseError 
   if (IsOneOf(error,
               {ParseError::kInvalidChunkExtension, ParseError::kBareCr, ParseError::kBareLf}) &&
       beast.chunked) {
-    for (std::string_view ext : ChunkExtensions(bytes.substr(HeadOf(bytes).size()))) {
+    for (std::string_view ext : WalkChunks(bytes.substr(HeadOf(bytes).size())).extensions) {
       if (!IsValidChunkExtension(ext)) return "chunk-extension-grammar";
     }
   }
@@ -463,8 +448,9 @@ std::optional<std::string_view> KnownDifference(std::string_view bytes, const Fi
     // requires for fields that control the connection.
     if (ours.request.framing == http::BodyFraming::kChunked &&
         CompareAccepted(ours.request, beast).starts_with("keep-alive") &&
-        HasFieldLine(TrailerSection(bytes.substr(ours.request.head_size,
-                                                 ours.request.size - ours.request.head_size)),
+        HasFieldLine(WalkChunks(bytes.substr(ours.request.head_size,
+                                             ours.request.size - ours.request.head_size))
+                         .trailers,
                      "connection")) {
       return "connection-in-trailer";
     }
