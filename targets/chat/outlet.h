@@ -8,7 +8,8 @@
 
 namespace parley::chat {
 
-// One server line, encoded once with its LF and shared by every queue it is delivered to.
+// One server line, encoded once with its LF and shared by every queue it is delivered to; or,
+// from a Room::Batch, several whole lines in a row (every one ending in LF).
 using SharedLine = std::shared_ptr<const std::string>;
 
 enum class CloseMode : std::uint8_t {
@@ -18,8 +19,9 @@ enum class CloseMode : std::uint8_t {
 
 class Outlet {
  public:
-  // Queues `line` for the member. Returns false, queuing nothing, when the line would take the
-  // member's outbound queue over its bound; the room then removes the member as too slow.
+  // Queues `line` (one or more whole lines) for the member. Returns false, queuing nothing,
+  // when it would take the member's outbound queue over its bound; the room then removes the
+  // member as too slow.
   // Must not call back into the room.
   virtual bool Deliver(const SharedLine& line) = 0;
 

@@ -23,8 +23,19 @@ SharedLine MakeLine(std::initializer_list<std::string_view> parts) {
 
 Room::Room(std::size_t max_members) : max_members_(max_members) {}
 
+Room::Batch::Batch(Room& room) : room_(room) {
+  room_.batching_ = true;
+}
+
+Room::Batch::~Batch() {
+  room_.batching_ = false;
+  room_.FlushChunk();
+  room_.DropSlowMembers();
+}
+
 std::optional<MemberId> Room::Join(Outlet& outlet) {
   if (members_.size() >= max_members_) return std::nullopt;
+  FlushChunk();  // what was said before the join is not for the newcomer
   const MemberId id = next_id_++;
   std::string nick = NextGuestNick();
   auto [it, inserted] = members_.emplace(id, Member{nick, &outlet});
@@ -56,6 +67,7 @@ void Room::Leave(MemberId id, std::string_view reason) {
 }
 
 void Room::Shutdown() {
+  FlushChunk();
   const SharedLine line = MakeLine({"* server shutting down"});
   std::map<MemberId, Member> members;
   members.swap(members_);
@@ -78,7 +90,7 @@ void Room::HandleLine(MemberId id, Member& member, std::string_view line) {
   const Command command = ParseCommand(line);
   switch (command.kind) {
     case CommandKind::kSay:
-      Broadcast(MakeLine({"<", member.nick, "> ", command.text}), id);
+      Say({"<", member.nick, "> ", command.text}, id);
       return;
     case CommandKind::kNick:
       Rename(id, member, command.name);
@@ -87,7 +99,7 @@ void Room::HandleLine(MemberId id, Member& member, std::string_view line) {
       SendTo(id, member, OnlineLine());
       return;
     case CommandKind::kMe:
-      if (!command.text.empty()) Broadcast(MakeLine({"* ", member.nick, " ", command.text}), id);
+      if (!command.text.empty()) Say({"* ", member.nick, " ", command.text}, id);
       return;
     case CommandKind::kMsg:
       PrivateMessage(id, member, command.name, command.text);
@@ -141,6 +153,7 @@ void Room::PrivateMessage(MemberId sender_id, Member& sender, std::string_view n
 void Room::Remove(MemberId id, std::string_view reason, std::optional<CloseMode> close) {
   auto it = members_.find(id);
   if (it == members_.end()) return;
+  FlushChunk();  // what was said before the departure is still for the one leaving
   const std::string nick = std::move(it->second.nick);
   Outlet* outlet = it->second.outlet;
   nicks_.erase(nick);
@@ -154,19 +167,45 @@ void Room::Remove(MemberId id, std::string_view reason, std::optional<CloseMode>
 }
 
 void Room::SendTo(MemberId id, Member& member, const SharedLine& line) {
+  FlushChunk();
   if (!member.outlet->Deliver(line)) slow_.push_back(id);
 }
 
 void Room::Broadcast(const SharedLine& line, std::optional<MemberId> except) {
+  FlushChunk();
+  Fanout(line, except);
+}
+
+void Room::Say(std::initializer_list<std::string_view> parts, std::optional<MemberId> except) {
+  if (!batching_) {
+    Broadcast(MakeLine(parts), except);
+    return;
+  }
+  if (!chunk_.empty() && chunk_except_ != except) FlushChunk();
+  chunk_except_ = except;
+  for (std::string_view part : parts)
+    chunk_.append(part);
+  chunk_.push_back('\n');
+  if (chunk_.size() >= kMaxChunkBytes) FlushChunk();
+}
+
+void Room::FlushChunk() {
+  if (chunk_.empty()) return;
+  const SharedLine chunk = std::make_shared<const std::string>(std::move(chunk_));
+  chunk_.clear();  // moved-from: valid, now certainly empty
+  Fanout(chunk, chunk_except_);
+}
+
+void Room::Fanout(const SharedLine& line, std::optional<MemberId> except) {
   if (roster_stale_) {
     roster_.clear();
     for (auto& [id, member] : members_)
       roster_.emplace_back(id, &member);
     roster_stale_ = false;
   }
-  // SendTo only notes slow members; none leaves before the loop ends.
+  // A refusal only notes the member as slow; none leaves before the loop ends.
   for (auto& [id, member] : roster_) {
-    if (id != except) SendTo(id, *member, line);
+    if (id != except && !member->outlet->Deliver(line)) slow_.push_back(id);
   }
 }
 

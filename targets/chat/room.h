@@ -5,6 +5,13 @@
 // outlet refuses a line (queue over its bound) is removed as too slow: its outlet is closed with
 // kAbort and the others get "* NICK left (too slow)", before the call that caused it returns.
 //
+// Batches: a connection that has read several lines at once frames them inside a Batch. Lines
+// said (plain text and /me) in a row to the same recipients are then joined into one shared
+// chunk, delivered when the run ends: before any other delivery or membership change, when the
+// chunk reaches kMaxChunkBytes, or when the batch ends. Every member still gets the same lines
+// in the same order; a hundred listeners cost one queue entry each per read instead of one per
+// line. Members found too slow while the chunk is delivered are removed when the batch ends.
+//
 // Not thread-safe: one thread drives a room and all its outlets.
 #ifndef PARLEY_TARGETS_CHAT_ROOM_H_
 #define PARLEY_TARGETS_CHAT_ROOM_H_
@@ -12,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -45,6 +53,22 @@ class Room {
   // after /quit, after being removed as too slow, or if it was not a member).
   bool Receive(MemberId id, const Frame& frame);
 
+  // Opens a batch for the frames of one read; the batch ends (and delivers what it holds) when
+  // the object goes out of scope. Batches do not nest.
+  class Batch {
+   public:
+    explicit Batch(Room& room);
+    ~Batch();
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+
+   private:
+    Room& room_;
+  };
+
+  // The largest chunk a batch builds before it delivers it.
+  static constexpr std::size_t kMaxChunkBytes = 32 * 1024;
+
   // The member's connection ended (EOF, error, timeout): others get "* NICK left" or, with a
   // reason, "* NICK left (REASON)". The outlet is not closed; its owner is ending it. A no-op
   // when `id` is not a member.
@@ -74,6 +98,11 @@ class Room {
   void Remove(MemberId id, std::string_view reason, std::optional<CloseMode> close);
   void SendTo(MemberId id, Member& member, const SharedLine& line);
   void Broadcast(const SharedLine& line, std::optional<MemberId> except);
+  // A line said to everyone but `except`: joined to the batch's chunk when a batch is open.
+  void Say(std::initializer_list<std::string_view> parts, std::optional<MemberId> except);
+  // Delivers the batch's chunk, if it holds anything.
+  void FlushChunk();
+  void Fanout(const SharedLine& line, std::optional<MemberId> except);
   void DropSlowMembers();
   SharedLine OnlineLine() const;
   std::string NextGuestNick();
@@ -86,6 +115,9 @@ class Room {
   bool roster_stale_ = false;
   std::map<std::string, MemberId, std::less<>> nicks_;  // sorted: the online list's order
   std::vector<MemberId> slow_;  // members whose outlet refused a line; removed after each call
+  bool batching_ = false;
+  std::string chunk_;                     // lines said in a row during a batch, not yet sent
+  std::optional<MemberId> chunk_except_;  // whom chunk_ is not for
   MemberId next_id_ = 1;
   std::uint64_t next_guest_ = 1;
   std::function<void(std::string_view)> log_;

@@ -4,6 +4,7 @@
 
 #include <limits>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -24,8 +25,14 @@ class FakeOutlet final : public Outlet {
     if (queued_ + line->size() > capacity_) return false;
     queued_ += line->size();
     EXPECT_EQ(line->back(), '\n');
-    lines_.push_back(line->substr(0, line->size() - 1));
+    std::string_view rest = *line;
+    while (!rest.empty()) {
+      const std::size_t lf = rest.find('\n');
+      lines_.emplace_back(rest.substr(0, lf));
+      rest.remove_prefix(lf + 1);
+    }
     shared_.push_back(line);
+    bytes_ += *line;
     return true;
   }
   void Close(CloseMode mode) override {
@@ -42,13 +49,17 @@ class FakeOutlet final : public Outlet {
   }
   bool closed() const { return closed_; }
   CloseMode mode() const { return mode_; }
+  // Every delivery so far: one line each, or a batch's chunk of several.
   const std::vector<SharedLine>& shared() const { return shared_; }
+  // Everything delivered so far, in order.
+  const std::string& bytes() const { return bytes_; }
 
  private:
   std::size_t capacity_;
   std::size_t queued_ = 0;
   Lines lines_;
   std::vector<SharedLine> shared_;
+  std::string bytes_;
   bool closed_ = false;
   CloseMode mode_ = CloseMode::kFlush;
 };
@@ -251,6 +262,129 @@ TEST_F(ChatRoom, GuestNumbersCountUpAndSkipTakenNicks) {
   EXPECT_EQ(c.Take().front(), "* welcome guest4");
 }
 
+TEST_F(ChatRoom, ABatchJoinsLinesSaidInARowIntoOneDelivery) {
+  FakeOutlet a, b, c;
+  const MemberId ida = Join(a);
+  Join(b);
+  Join(c);
+  const std::size_t deliveries = b.shared().size();
+  {
+    Room::Batch batch(room_);
+    EXPECT_TRUE(room_.Receive(ida, Line("one")));
+    EXPECT_TRUE(room_.Receive(ida, Line("/me waves")));
+    EXPECT_TRUE(room_.Receive(ida, Line("two")));
+    EXPECT_EQ(b.Take(), Lines{});  // held until the batch ends
+  }
+  EXPECT_EQ(b.Take(), (Lines{"<guest1> one", "* guest1 waves", "<guest1> two"}));
+  EXPECT_EQ(c.Take(), (Lines{"<guest1> one", "* guest1 waves", "<guest1> two"}));
+  EXPECT_EQ(a.Take(), Lines{});
+  ASSERT_EQ(b.shared().size(), deliveries + 1);
+  EXPECT_EQ(b.shared().back(), c.shared().back());  // one chunk, shared
+}
+
+TEST_F(ChatRoom, ABatchKeepsEveryMembersOrder) {
+  FakeOutlet a, b;
+  const MemberId ida = Join(a);
+  const MemberId idb = Join(b);
+  {
+    Room::Batch batch(room_);
+    room_.Receive(ida, Line("one"));
+    room_.Receive(ida, Line("/msg guest2 psst"));  // a direct line ends the run
+    room_.Receive(ida, Line("/who"));
+    room_.Receive(ida, Line("/nick ann"));
+    room_.Receive(ida, Line("two"));
+    room_.Receive(idb, Line("from b"));  // other recipients: a new run
+    room_.Receive(ida, Line("/quit bye"));
+  }
+  EXPECT_EQ(b.Take(), (Lines{"<guest1> one", "*guest1* psst", "* guest1 is now ann", "<ann> two",
+                             "* ann left (bye)"}));
+  EXPECT_EQ(a.Take(), (Lines{"* online: guest1 guest2", "* you are now ann", "<guest2> from b"}));
+  EXPECT_TRUE(a.closed());
+}
+
+TEST_F(ChatRoom, ABatchChunkStaysBounded) {
+  FakeOutlet a, b;
+  const MemberId ida = Join(a);
+  Join(b);
+  const std::string text(100, 'x');
+  const std::size_t before = b.shared().size();
+  {
+    Room::Batch batch(room_);
+    for (int i = 0; i < 1000; ++i)
+      room_.Receive(ida, Line(text));
+  }
+  EXPECT_EQ(b.Take(), Lines(1000, "<guest1> " + text));
+  // 109,000 bytes in chunks that stop growing once they reach kMaxChunkBytes.
+  EXPECT_EQ(b.shared().size() - before, 4U);
+  for (std::size_t i = before; i < b.shared().size(); ++i)
+    EXPECT_LT(b.shared()[i]->size(), Room::kMaxChunkBytes + 109);
+}
+
+TEST(ChatRoomBatch, AMemberTooSlowForTheChunkIsDroppedWhenTheBatchEnds) {
+  Room room(10);
+  FakeOutlet sender, fast, slow(300);
+  const MemberId id = *room.Join(sender);
+  room.Join(fast);
+  const MemberId id_slow = *room.Join(slow);
+  fast.Take();
+  {
+    Room::Batch batch(room);
+    for (int i = 0; i < 20; ++i)
+      EXPECT_TRUE(room.Receive(id, Line("message number " + std::to_string(i))));
+    EXPECT_TRUE(room.contains(id_slow));
+  }
+  EXPECT_FALSE(room.contains(id_slow));
+  EXPECT_TRUE(slow.closed());
+  EXPECT_EQ(slow.mode(), CloseMode::kAbort);
+  Lines got = fast.Take();
+  ASSERT_EQ(got.size(), 21U);
+  EXPECT_EQ(got.back(), "* guest3 left (too slow)");
+}
+
+TEST(ChatRoomBatch, DeliversTheSameBytesAsNoBatch) {
+  // Two rooms get the same random reads; one frames each read inside a batch. Every member must
+  // end up with the same bytes and the same fate.
+  const std::vector<std::string> pieces = {
+      "/nick bob",  "/nick guest1", "/who", "/me ",     "/msg guest2 ", "/msg guest3 hi",
+      "/msg zed x", "/quit",        "//",   " ",        "\n",           "\n",
+      "\n",         "hello",        "x",    "\xC3\xA9", "\xFF"};
+  std::mt19937 random(11);
+  for (int round = 0; round < 30; ++round) {
+    struct Side {
+      Room room{6};
+      std::vector<std::unique_ptr<FakeOutlet>> outlets;
+      std::vector<MemberId> ids;
+      std::vector<std::unique_ptr<LineFramer>> framers;
+    };
+    Side plain, batched;
+    for (Side* side : {&plain, &batched}) {
+      for (int i = 0; i < 5; ++i) {
+        side->outlets.push_back(std::make_unique<FakeOutlet>());
+        side->ids.push_back(side->room.Join(*side->outlets.back()).value_or(0));
+        side->framers.push_back(std::make_unique<LineFramer>());
+      }
+    }
+    for (int step = 0; step < 200; ++step) {
+      const std::size_t who = random() % 5;
+      std::string bytes;
+      for (int k = random() % 12; k >= 0; --k)
+        bytes += pieces[random() % pieces.size()];
+      for (Side* side : {&plain, &batched}) {
+        std::optional<Room::Batch> batch;
+        if (side == &batched) batch.emplace(side->room);
+        std::string_view input = bytes;
+        while (std::optional<Frame> frame = side->framers[who]->Next(input)) {
+          if (!side->room.Receive(side->ids[who], *frame)) break;
+        }
+      }
+    }
+    for (std::size_t i = 0; i < 5; ++i) {
+      EXPECT_EQ(plain.outlets[i]->bytes(), batched.outlets[i]->bytes()) << "member " << i;
+      EXPECT_EQ(plain.outlets[i]->closed(), batched.outlets[i]->closed()) << "member " << i;
+    }
+  }
+}
+
 TEST(ChatRoomLimits, RefusesMembersBeyondTheMaximum) {
   Room room(2);
   FakeOutlet a, b, c;
@@ -383,16 +517,23 @@ TEST(ChatRoomRobustness, RandomBytesThroughTheFramerNeverBreakTheRoom) {
       std::string bytes;
       for (int k = random() % 6; k >= 0; --k)
         bytes += pieces[random() % pieces.size()];
+      std::optional<Room::Batch> batch;
+      if (round % 2 == 1) batch.emplace(room);
       std::string_view input = bytes;
       while (std::optional<Frame> frame = framers[who]->Next(input)) {
         if (!room.Receive(ids[who], *frame)) break;
       }
+      batch.reset();
       ASSERT_LE(room.size(), 4U);
     }
     for (const auto& outlet : outlets) {
       for (const SharedLine& line : outlet->shared()) {
         ASSERT_FALSE(line->empty());
-        ASSERT_EQ(line->find('\n'), line->size() - 1) << *line;
+        ASSERT_EQ(line->back(), '\n') << *line;
+        if (round % 2 == 0) {
+          ASSERT_EQ(line->find('\n'), line->size() - 1) << *line;  // one line per delivery
+        }
+        ASSERT_EQ(line->find("\n\n"), std::string::npos) << *line;  // no empty line
       }
     }
   }

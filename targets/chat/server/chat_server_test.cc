@@ -409,6 +409,10 @@ TEST(ChatServer, UdpAndTcpShareTheRoom) {
 
   a->Send("hi back\n");
   EXPECT_EQ(u.Receive(), "<guest1> hi back\n");
+  a->Send("several\nlines in\none read\n");  // fanned out as one chunk, sent line by line
+  EXPECT_EQ(u.Receive(), "<guest1> several\n");
+  EXPECT_EQ(u.Receive(), "<guest1> lines in\n");
+  EXPECT_EQ(u.Receive(), "<guest1> one read\n");
 
   u.Send("one\ntwo\r\nthree");  // several lines in one datagram, the last ended by its end
   EXPECT_EQ(a->ReadLine(), "<guest2> one");
@@ -501,9 +505,11 @@ TEST(ChatServer, ASlowReaderIsDroppedWhileOthersGetEverything) {
     for (int i = 0; i < kLines; ++i) {
       std::optional<std::string> line = reader->ReadLine();
       if (line == "* guest3 left (too slow)") {
-        std::lock_guard lock(mutex);
-        dropped = true;
-        line = reader->ReadLine();
+        {
+          std::lock_guard lock(mutex);
+          dropped = true;
+        }
+        line = reader->ReadLine();  // not under the lock: the sender may be waiting for it
       }
       std::lock_guard lock(mutex);
       if (line != "<guest1> " + std::to_string(i) + padding) {

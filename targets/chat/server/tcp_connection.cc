@@ -121,6 +121,7 @@ void TcpConnection::OnReadable(const error_code& wait_error) {
   if (state_ == State::kMember) {
     last_heard_ = std::chrono::steady_clock::now();
     std::string_view input(buffer.data(), size);
+    Room::Batch batch(room_);  // the lines of one read fan out as one chunk
     while (state_ == State::kMember) {
       std::optional<Frame> frame = framer_.Next(input);
       if (!frame || !room_.Receive(*id_, *frame)) break;

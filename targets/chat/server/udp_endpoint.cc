@@ -28,11 +28,19 @@ class UdpEndpoint::Peer final : public Outlet, public std::enable_shared_from_th
   Peer(UdpEndpoint& owner, const udp::endpoint& address)
       : owner_(owner), address_(address), timer_(owner.socket_.get_executor()) {}
 
+  // Each line of `line` (a batch's chunk holds several) goes out as its own datagram.
   bool Deliver(const SharedLine& line) override {
     if (closed_) return true;
     if (queued_ + line->size() > owner_.settings_.max_queue) return false;
     queued_ += line->size();
-    owner_.Enqueue(shared_from_this(), address_, line);
+    const std::shared_ptr<Peer> self = shared_from_this();
+    std::size_t begin = 0;
+    while (begin < line->size()) {
+      const std::size_t lf = line->find('\n', begin);
+      const std::size_t end = lf == std::string::npos ? line->size() : lf + 1;
+      owner_.Enqueue(self, address_, line, begin, end - begin);
+      begin = end;
+    }
     return true;
   }
 
@@ -151,6 +159,7 @@ void UdpEndpoint::HandleDatagram(const udp::endpoint& from, std::string_view byt
   }
   peer->Heard();
   framer_.Reset();
+  Room::Batch batch(room_);  // the lines of one datagram fan out as one chunk
   while (std::optional<Frame> frame = framer_.Next(bytes)) {
     if (!room_.Receive(peer->id, *frame)) return;
   }
@@ -164,7 +173,7 @@ std::shared_ptr<UdpEndpoint::Peer> UdpEndpoint::AddPeer(const udp::endpoint& fro
     log_.Event("refused " + Describe(from) + " (udp): server full");
     if (send_queue_.size() < kMaxQueuedReplies) {
       static const SharedLine kFull = std::make_shared<const std::string>(kServerFullLine);
-      Enqueue(nullptr, from, kFull);
+      Enqueue(nullptr, from, kFull, 0, kFull->size());
     }
     return nullptr;
   }
@@ -176,9 +185,10 @@ std::shared_ptr<UdpEndpoint::Peer> UdpEndpoint::AddPeer(const udp::endpoint& fro
   return peer;
 }
 
-void UdpEndpoint::Enqueue(std::shared_ptr<Peer> peer, const udp::endpoint& to, SharedLine line) {
+void UdpEndpoint::Enqueue(std::shared_ptr<Peer> peer, const udp::endpoint& to, SharedLine lines,
+                          std::size_t offset, std::size_t size) {
   if (stopped_ && !socket_.is_open()) return;
-  send_queue_.push_back(Datagram{std::move(peer), to, std::move(line)});
+  send_queue_.push_back(Datagram{std::move(peer), to, std::move(lines), offset, size});
   if (!sending_ && !flush_posted_) {
     flush_posted_ = true;
     asio::post(socket_.get_executor(), [this] {
@@ -193,11 +203,11 @@ void UdpEndpoint::Flush() {
   while (!send_queue_.empty()) {
     const Datagram& datagram = send_queue_.front();
     error_code error;
-    socket_.send_to(asio::buffer(*datagram.line), datagram.to, 0, error);
+    socket_.send_to(datagram.bytes(), datagram.to, 0, error);
     if (error == asio::error::would_block || error == asio::error::try_again) {
       if (stopped_) return;  // shutting down: no waiting for room in the socket
       sending_ = true;
-      socket_.async_send_to(asio::buffer(*datagram.line), datagram.to,
+      socket_.async_send_to(datagram.bytes(), datagram.to,
                             [this](const error_code& send_error, std::size_t) {
                               sending_ = false;
                               if (send_error == asio::error::operation_aborted) return;
@@ -213,7 +223,7 @@ void UdpEndpoint::Flush() {
 
 void UdpEndpoint::PopFront() {
   Datagram& datagram = send_queue_.front();
-  if (datagram.peer) datagram.peer->Sent(datagram.line->size());
+  if (datagram.peer) datagram.peer->Sent(datagram.size);
   send_queue_.pop_front();
 }
 

@@ -56,10 +56,14 @@ class UdpEndpoint {
 
  private:
   class Peer;
+  // One line of a shared chunk of lines.
   struct Datagram {
     std::shared_ptr<Peer> peer;  // null for replies to non-members
     boost::asio::ip::udp::endpoint to;
-    SharedLine line;
+    SharedLine lines;
+    std::size_t offset;
+    std::size_t size;
+    boost::asio::const_buffer bytes() const { return {lines->data() + offset, size}; }
   };
 
   void Receive();
@@ -67,7 +71,7 @@ class UdpEndpoint {
   void HandleDatagram(const boost::asio::ip::udp::endpoint& from, std::string_view bytes);
   std::shared_ptr<Peer> AddPeer(const boost::asio::ip::udp::endpoint& from);
   void Enqueue(std::shared_ptr<Peer> peer, const boost::asio::ip::udp::endpoint& to,
-               SharedLine line);
+               SharedLine lines, std::size_t offset, std::size_t size);
   void Flush();
   void PopFront();
   void Forget(const Peer& peer);
