@@ -34,7 +34,8 @@ struct ServerConfig {
   // reads the response instead of a reset.
   Duration linger = std::chrono::seconds(1);
   // A connection in steady keep-alive use (from its second request on) keeps its workspace this
-  // long while it waits for the next request, so the wait costs no system call; then it gives
+  // long while it waits for the next request, waiting with a read into it (the request is read
+  // in the handler epoll wakes, instead of a readability wait and then a read); then it gives
   // the workspace back and waits without it, like any idle connection.
   Duration hold_workspace = std::chrono::milliseconds(100);
   // On SIGINT/SIGTERM, how long requests in flight may take before connections are dropped.

@@ -7,11 +7,13 @@
 // fast path: non-blocking reads and writes straight from the completion handler, and while idle
 // it waits for readability without holding a buffer (Session::ReleaseIfIdle), so an idle
 // keep-alive connection owns no workspace. A connection in steady keep-alive use (from its second
-// request on) instead waits with a read into its workspace for up to config.hold_workspace: Asio
-// queues that read without a system call, where a readability wait costs one (epoll_ctl) each
-// time. After
-// a final response it shuts down sending and reads until EOF or the linger deadline, so the client
-// reads the response rather than a reset.
+// request on) instead waits with a read into its workspace for up to config.hold_workspace, so
+// the request is read as soon as epoll reports it, in one handler. Both waits cost one system
+// call, since Asio 1.74 starts no wait on a descriptor without one: a readability wait re-arms
+// the descriptor (epoll_ctl), and a read is tried at once (a recvfrom that fails with EAGAIN
+// while the client is still reading the last response). After a final response it shuts down
+// sending and reads until EOF or the linger deadline, so the client reads the response rather
+// than a reset.
 //
 // All members run on the stream's executor (one event loop per thread); nothing is locked.
 #ifndef PARLEY_TARGETS_HTTP_SERVER_CONNECTION_H_
@@ -68,11 +70,13 @@ class Connection final : public ManagedConnection,
   using error_code = boost::system::error_code;
   static constexpr bool kSocket = std::is_base_of_v<boost::asio::socket_base, Stream>;
 
-  void Step();
-  bool WriteNow();
-  bool ReadNow();
+  // `now` is read once per handler: every deadline the session sets is at least milliseconds
+  // long, so the microseconds a handler takes do not matter.
+  void Step(Clock::time_point now);
+  bool WriteNow(Clock::time_point now);
+  bool ReadNow(Clock::time_point now);
   void WaitReadable();
-  void HoldRead();
+  void HoldRead(Clock::time_point now);
   void OnHeldRead(const error_code& ec, std::size_t n, bool exhausted);
   void OnWritten(const error_code& ec);
   void OnReadable(const error_code& ec);
@@ -101,7 +105,7 @@ void Connection<Stream>::Start() {
     stream_.non_blocking(true, ignored);
     stream_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   }
-  Step();
+  Step(Clock::now());
 }
 
 template <class Stream>
@@ -110,7 +114,7 @@ void Connection<Stream>::Drain() {
   session_.Drain();
   if (write_pending_ || lingering_) return;  // the write's completion or the linger ends it
   drained_ = false;
-  Step();
+  Step(Clock::now());
 }
 
 template <class Stream>
@@ -128,19 +132,19 @@ void Connection<Stream>::OnDeadline(Clock::time_point now) {
   if (lingering_ || write_pending_) return CloseNow();
   drained_ = false;
   session_.Expire(now);
-  Step();
+  Step(now);
 }
 
 // Runs the session until it waits for the network.
 template <class Stream>
-void Connection<Stream>::Step() {
+void Connection<Stream>::Step(Clock::time_point now) {
   while (!closed_ && !write_pending_ && !lingering_) {
-    switch (session_.Next(Clock::now())) {
+    switch (session_.Next(now)) {
       case Action::kWrite:
-        if (!WriteNow()) return;
+        if (!WriteNow(now)) return;
         break;
       case Action::kRead:
-        if (read_pending_ || !ReadNow()) return;
+        if (read_pending_ || !ReadNow(now)) return;
         break;
       case Action::kClose:
         return BeginClose();
@@ -150,14 +154,14 @@ void Connection<Stream>::Step() {
 
 // Returns true if all output was sent synchronously.
 template <class Stream>
-bool Connection<Stream>::WriteNow() {
+bool Connection<Stream>::WriteNow(Clock::time_point now) {
   const std::string_view out = session_.Output();
   std::size_t sent = 0;
   if constexpr (kSocket) {
     error_code ec;
     sent = stream_.write_some(boost::asio::buffer(out), ec);
     if (!ec && sent == out.size()) {
-      session_.Sent(Clock::now());
+      session_.Sent(now);
       return true;
     }
     if (ec && ec != boost::asio::error::would_block) {
@@ -180,17 +184,18 @@ void Connection<Stream>::OnWritten(const error_code& ec) {
   drained_ = false;
   if (closed_) return;
   if (ec) return CloseNow();
-  session_.Sent(Clock::now());
-  Step();
+  const Clock::time_point now = Clock::now();
+  session_.Sent(now);
+  Step(now);
 }
 
 // Returns true if bytes or EOF were received synchronously.
 template <class Stream>
-bool Connection<Stream>::ReadNow() {
+bool Connection<Stream>::ReadNow([[maybe_unused]] Clock::time_point now) {
   if constexpr (kSocket) {
     if (drained_) {
       if (session_.requests() >= 2 && session_.config().hold_workspace.count() > 0) {
-        HoldRead();
+        HoldRead(now);
       } else {
         WaitReadable();
       }
@@ -212,7 +217,7 @@ bool Connection<Stream>::ReadNow() {
       CloseNow();
       return false;
     }
-    session_.Received(n, Clock::now());
+    session_.Received(n, now);
     drained_ = n < space.size();
     return true;
   } else {
@@ -240,11 +245,11 @@ void Connection<Stream>::WaitReadable() {
 
 // Socket only: waits for input with a read into the workspace (see ServerConfig::hold_workspace).
 template <class Stream>
-void Connection<Stream>::HoldRead() {
+void Connection<Stream>::HoldRead(Clock::time_point now) {
   if constexpr (kSocket) {
     const std::span<char> space = session_.ReadSpace();
     read_pending_ = true;
-    release_at_ = Clock::now() + session_.config().hold_workspace;
+    release_at_ = now + session_.config().hold_workspace;
     stream_.async_read_some(
         boost::asio::buffer(space.data(), space.size()),
         [self = this->shared_from_this(), size = space.size()](
@@ -260,15 +265,16 @@ void Connection<Stream>::OnHeldRead(const error_code& ec, std::size_t n, bool ex
   if (ec == boost::asio::error::operation_aborted)
     return lingering_ ? LingerRead() : WaitReadable();
   if (lingering_) return ec ? CloseNow() : LingerRead();
+  const Clock::time_point now = Clock::now();
   if (ec == boost::asio::error::eof) {
     session_.ReceivedEof();
   } else if (ec) {
     return CloseNow();
   } else {
-    session_.Received(n, Clock::now());
+    session_.Received(n, now);
     drained_ = exhausted;  // a short read emptied the receive buffer
   }
-  Step();
+  Step(now);
 }
 
 template <class Stream>
@@ -278,7 +284,7 @@ void Connection<Stream>::OnReadable(const error_code& ec) {
   if (closed_) return;
   if (ec) return CloseNow();
   if (lingering_) return LingerRead();
-  Step();
+  Step(Clock::now());
 }
 
 // Generic streams: a read into the session's buffer completed.
@@ -286,14 +292,15 @@ template <class Stream>
 void Connection<Stream>::OnRead(const error_code& ec, std::size_t n) {
   read_pending_ = false;
   if (closed_) return;
+  const Clock::time_point now = Clock::now();
   if (ec == boost::asio::error::eof) {
     session_.ReceivedEof();
   } else if (ec) {
     return CloseNow();
   } else if (n > 0) {
-    session_.Received(n, Clock::now());
+    session_.Received(n, now);
   }
-  Step();
+  Step(now);
 }
 
 // Graceful close over a socket: FIN first, then discard input until the peer's EOF or the linger

@@ -164,8 +164,8 @@ TEST_F(HttpServerConnection, AbortDropsTheConnection) {
 }
 
 // Over a real socket: from its second request on, a waiting connection keeps its workspace (a
-// read into it is pending, so the wait costs no system call) for config.hold_workspace, then
-// gives it back and waits without it. Requests are answered either way.
+// read into it is pending) for config.hold_workspace, then gives it back and waits without it.
+// Requests are answered either way.
 class HttpServerSocketConnection : public HttpServerConnection {
  protected:
   HttpServerSocketConnection() : client_socket_(io_) {}

@@ -10,6 +10,15 @@ namespace {
 // Spare workspaces kept per loop: enough for bursts of concurrently busy connections.
 constexpr std::size_t kSpareWorkspaces = 64;
 
+// Every loop runs on a thread of its own. A lone loop also performs every operation on its I/O
+// objects on that thread, so its reactor can skip the lock it takes per I/O operation (a lock
+// and an unlock for each read started and each read completed); posting to the loop from other
+// threads stays safe. With more loops, the acceptor on the first one registers each accepted
+// socket with another loop's reactor from its own thread, which that hint does not allow.
+int ConcurrencyHint(const ServerConfig& config) {
+  return config.threads <= 1 ? BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO : 1;
+}
+
 }  // namespace
 
 Worker::Worker(const ServerConfig& config, const RequestHandler& handler,
@@ -17,7 +26,7 @@ Worker::Worker(const ServerConfig& config, const RequestHandler& handler,
     : config_(config),
       pool_(config.limits, kSpareWorkspaces),
       session_context_{config, handler, pool_, dates_},
-      context_(1),
+      context_(ConcurrencyHint(config)),
       connections_(context_.get_executor(), ConnectionManager::TickFor(config),
                    std::move(on_connection_closed)) {}
 
