@@ -396,10 +396,13 @@ void Connection::Consume(std::size_t n) {
   if (n == 0) return;
   inbox_.erase(0, n);
   bool at_end = false;
-  while (!datagram_ends_.empty() && datagram_ends_.front() <= n) {
-    at_end = datagram_ends_.front() == n;
-    datagram_ends_.pop_front();
+  std::size_t ended = 0;
+  while (ended < datagram_ends_.size() && datagram_ends_[ended] <= n) {
+    at_end = datagram_ends_[ended] == n;
+    ++ended;
   }
+  datagram_ends_.erase(datagram_ends_.begin(),
+                       datagram_ends_.begin() + static_cast<std::ptrdiff_t>(ended));
   mid_datagram_ = !at_end;
   for (std::size_t& end : datagram_ends_)
     end -= n;

@@ -23,9 +23,9 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/play/deadlines.h"
 #include "harness/play/matcher.h"
@@ -107,8 +107,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::ip::udp::socket udp_;
   boost::asio::steady_timer notify_;  // never expires: Wake() cancels the wait on it
   std::string inbox_;
-  std::deque<std::size_t> datagram_ends_;
-  bool mid_datagram_ = false;  // an expectation consumed part of the first datagram
+  std::vector<std::size_t> datagram_ends_;  // offsets into inbox_, in order
+  bool mid_datagram_ = false;               // an expectation consumed part of the first datagram
   std::size_t received_total_ = 0;
   Inbox::End end_ = Inbox::End::kOpen;
   std::string end_detail_;
