@@ -93,7 +93,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                           std::size_t receive_buffer, TimePoint deadline,
                                           boost::system::error_code& ec);
   void StartReading();
-  static boost::asio::awaitable<void> ReadTcp(std::shared_ptr<Connection> self);
+  void ReadTcp();
+  void TcpRead(const boost::system::error_code& ec, std::size_t n);
   static boost::asio::awaitable<void> ReadUdp(std::shared_ptr<Connection> self);
   void Received(const char* data, std::size_t n, bool datagram);
   void End(Inbox::End end, std::string detail);
@@ -114,7 +115,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string end_detail_;
   bool closed_by_us_ = false;
   bool paused_ = false;
-  bool reading_ = false;  // a read loop is running
+  bool reading_ = false;                // a read loop is running
+  std::unique_ptr<char[]> tcp_buffer_;  // what the TCP read loop reads into
   std::string peer_;
   ResponseReader http_;
   RequestSniffer sniffer_;
