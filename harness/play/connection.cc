@@ -296,39 +296,58 @@ void Connection::Resume() {
 void Connection::StartReading() {
   if (closed_by_us_ || end_ != Inbox::End::kOpen) return;
   reading_ = true;
-  asio::co_spawn(
-      executor_,
-      transport_ == Transport::kTcp ? ReadTcp(shared_from_this()) : ReadUdp(shared_from_this()),
-      asio::detached);
+  if (transport_ == Transport::kTcp) {
+    if (!tcp_buffer_) tcp_buffer_ = std::make_unique_for_overwrite<char[]>(kReadBuffer);
+    ReadTcp();
+  } else {
+    asio::co_spawn(executor_, ReadUdp(shared_from_this()), asio::detached);
+  }
 }
 
-asio::awaitable<void> Connection::ReadTcp(std::shared_ptr<Connection> self) {
-  auto buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);
-  for (;;) {
-    error_code ec;
-    std::size_t n = co_await self->tcp_.async_read_some(
-        asio::buffer(buffer.get(), kReadBuffer), asio::redirect_error(asio::use_awaitable, ec));
-    if (n > 0) self->Received(buffer.get(), n, false);
-    if (self->closed_by_us_ || self->end_ != Inbox::End::kOpen) break;
-    if (!ec && n < kReadBuffer) {
-      // The socket is drained for now. Let whoever waits for these bytes act on them before
-      // reading again: if that closes the connection, the next read is never attempted, and
-      // otherwise it runs, still before the event loop next waits for the kernel.
-      co_await asio::post(self->executor_, asio::use_awaitable);
-      if (self->closed_by_us_) break;
-    }
-    if (self->paused_) break;
-    if (!ec || ec == asio::error::operation_aborted) continue;  // aborted: by a Pause
-    if (ec == asio::error::eof) {
-      self->End(Inbox::End::kClosed, "");
-    } else if (ec == asio::error::connection_reset) {
-      self->End(Inbox::End::kReset, "");
-    } else {
-      self->End(Inbox::End::kError, ec.message());
-    }
-    break;
+// The TCP read loop is a chain of completion handlers rather than a coroutine: a coroutine
+// would start from a posted handler, one more turn of the event loop (a system call) for
+// every connection, where the first read is started here, at once.
+void Connection::ReadTcp() {
+  tcp_.async_read_some(
+      asio::buffer(tcp_buffer_.get(), kReadBuffer),
+      [self = shared_from_this()](const error_code& ec, std::size_t n) { self->TcpRead(ec, n); });
+}
+
+void Connection::TcpRead(const error_code& ec, std::size_t n) {
+  if (n > 0) Received(tcp_buffer_.get(), n, false);
+  if (closed_by_us_ || end_ != Inbox::End::kOpen) {
+    reading_ = false;
+    return;
   }
-  self->reading_ = false;
+  if (!ec && n < kReadBuffer) {
+    // The socket is drained for now. Let whoever waits for these bytes act on them before
+    // reading again: if that closes the connection, the next read is never attempted, and
+    // otherwise it runs, still before the event loop next waits for the kernel.
+    asio::post(executor_, [self = shared_from_this()] {
+      if (self->closed_by_us_ || self->paused_) {
+        self->reading_ = false;
+      } else {
+        self->ReadTcp();
+      }
+    });
+    return;
+  }
+  if (paused_) {
+    reading_ = false;
+    return;
+  }
+  if (!ec || ec == asio::error::operation_aborted) {  // aborted: by a Pause
+    ReadTcp();
+    return;
+  }
+  reading_ = false;
+  if (ec == asio::error::eof) {
+    End(Inbox::End::kClosed, "");
+  } else if (ec == asio::error::connection_reset) {
+    End(Inbox::End::kReset, "");
+  } else {
+    End(Inbox::End::kError, ec.message());
+  }
 }
 
 asio::awaitable<void> Connection::ReadUdp(std::shared_ptr<Connection> self) {
@@ -396,10 +415,13 @@ void Connection::Consume(std::size_t n) {
   if (n == 0) return;
   inbox_.erase(0, n);
   bool at_end = false;
-  while (!datagram_ends_.empty() && datagram_ends_.front() <= n) {
-    at_end = datagram_ends_.front() == n;
-    datagram_ends_.pop_front();
+  std::size_t ended = 0;
+  while (ended < datagram_ends_.size() && datagram_ends_[ended] <= n) {
+    at_end = datagram_ends_[ended] == n;
+    ++ended;
   }
+  datagram_ends_.erase(datagram_ends_.begin(),
+                       datagram_ends_.begin() + static_cast<std::ptrdiff_t>(ended));
   mid_datagram_ = !at_end;
   for (std::size_t& end : datagram_ends_)
     end -= n;

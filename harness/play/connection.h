@@ -23,9 +23,9 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
-#include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "harness/play/deadlines.h"
 #include "harness/play/matcher.h"
@@ -93,7 +93,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                           std::size_t receive_buffer, TimePoint deadline,
                                           boost::system::error_code& ec);
   void StartReading();
-  static boost::asio::awaitable<void> ReadTcp(std::shared_ptr<Connection> self);
+  void ReadTcp();
+  void TcpRead(const boost::system::error_code& ec, std::size_t n);
   static boost::asio::awaitable<void> ReadUdp(std::shared_ptr<Connection> self);
   void Received(const char* data, std::size_t n, bool datagram);
   void End(Inbox::End end, std::string detail);
@@ -107,14 +108,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::ip::udp::socket udp_;
   boost::asio::steady_timer notify_;  // never expires: Wake() cancels the wait on it
   std::string inbox_;
-  std::deque<std::size_t> datagram_ends_;
-  bool mid_datagram_ = false;  // an expectation consumed part of the first datagram
+  std::vector<std::size_t> datagram_ends_;  // offsets into inbox_, in order
+  bool mid_datagram_ = false;               // an expectation consumed part of the first datagram
   std::size_t received_total_ = 0;
   Inbox::End end_ = Inbox::End::kOpen;
   std::string end_detail_;
   bool closed_by_us_ = false;
   bool paused_ = false;
-  bool reading_ = false;  // a read loop is running
+  bool reading_ = false;                // a read loop is running
+  std::unique_ptr<char[]> tcp_buffer_;  // what the TCP read loop reads into
   std::string peer_;
   ResponseReader http_;
   RequestSniffer sniffer_;

@@ -5,7 +5,6 @@
 #define PARLEY_HARNESS_PLAY_MATCHER_H_
 
 #include <cstddef>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,7 +22,7 @@ struct Inbox {
 
   std::string_view bytes;
   // UDP: offsets into `bytes` where datagrams end; a datagram end also ends a line.
-  const std::deque<std::size_t>* datagram_ends = nullptr;
+  const std::vector<std::size_t>* datagram_ends = nullptr;
   // UDP: an expectation consumed the start of the first datagram in `bytes`.
   bool mid_datagram = false;
   End end = End::kOpen;

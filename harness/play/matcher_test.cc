@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "harness/scenario/loader.h"
 
 namespace parley::harness {
@@ -105,7 +107,7 @@ TEST(CheckStream, LinesInAnyOrderPairUpEvenWhenPatternsOverlap) {
 
 TEST(CheckStream, DatagramEndsEndLines) {
   ExpectStep e = Expect("lines: [one, two]");
-  std::deque<std::size_t> ends = {3, 7};
+  std::vector<std::size_t> ends = {3, 7};
   Inbox in = In("onetwo\n");
   in.datagram_ends = &ends;
   Verdict v = CheckStream(e, in, Vars());

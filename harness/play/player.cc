@@ -20,13 +20,9 @@ std::string ShowBytes(std::string_view bytes) {
          " bytes)";
 }
 
-// The sizes of the pieces a send is written in.
+// The sizes of the pieces a send with a split is written in.
 std::vector<std::size_t> Pieces(const SendStep& send, std::size_t total) {
   std::vector<std::size_t> pieces;
-  if (send.split.empty()) {
-    pieces.push_back(total);
-    return pieces;
-  }
   std::size_t left = total;
   for (std::size_t i = 0; left > 0; ++i) {
     std::size_t size =
@@ -78,10 +74,7 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
     co_return result;
   }
 
-  vars_ = options_->variables;
-  vars_.Set("scenario.name", scenario.name);
-  vars_.Set("scenario.file", scenario.file);
-  vars_.Set("scenario.dir", scenario.dir.empty() ? "." : scenario.dir);
+  vars_ = Variables([this](const std::string& name) { return ProvidedValue(name); });
   for (const TargetUse& use : scenario.targets) {
     TargetPool::Acquired acquired = co_await pool_->Acquire(use, vars_);
     if (!acquired.skip.empty()) {
@@ -97,22 +90,7 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
       co_await Finish(&result);
       co_return result;
     }
-    const TargetPool::Lease& lease = *acquired.lease;
-    std::string prefix = "targets." + use.name + ".";
-    std::string address = lease.endpoint.host.find(':') != std::string::npos
-                              ? "[" + lease.endpoint.host + "]:" + lease.endpoint.port
-                              : lease.endpoint.host + ":" + lease.endpoint.port;
-    vars_.Set(prefix + "name", use.name);
-    vars_.Set(prefix + "host", lease.endpoint.host);
-    vars_.Set(prefix + "port", lease.endpoint.port);
-    vars_.Set(prefix + "address", address);
-    if (use.name == scenario.target) {
-      vars_.Set("target.name", use.name);
-      vars_.Set("target.host", lease.endpoint.host);
-      vars_.Set("target.port", lease.endpoint.port);
-      vars_.Set("target.address", address);
-    }
-    leases_.emplace(use.name, *acquired.lease);
+    leases_.emplace(use.name, std::move(*acquired.lease));
   }
   for (const auto& [name, value] : scenario.vars) {
     std::string error;
@@ -170,6 +148,38 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
   co_return result;
 }
 
+// scenario.*, then target.* and targets.NAME.* once the target is leased, then the command
+// line's --var values (which the scenario's own vars do not override).
+std::optional<std::string> Player::ProvidedValue(const std::string& name) const {
+  if (name == "scenario.name") return scenario_->name;
+  if (name == "scenario.file") return scenario_->file;
+  if (name == "scenario.dir") return scenario_->dir.empty() ? "." : scenario_->dir;
+  std::string_view target;
+  std::string_view field;
+  std::string_view rest = name;
+  if (rest.starts_with("target.")) {
+    target = scenario_->target;
+    field = rest.substr(7);
+  } else if (rest.starts_with("targets.") && rest.rfind('.') > 7) {
+    target = rest.substr(8, rest.rfind('.') - 8);
+    field = rest.substr(rest.rfind('.') + 1);
+  }
+  if (auto lease = leases_.find(target); !field.empty() && lease != leases_.end()) {
+    const Endpoint& endpoint = lease->second.endpoint;
+    if (field == "name") return lease->first;
+    if (field == "host") return endpoint.host;
+    if (field == "port") return endpoint.port;
+    if (field == "address") {
+      if (endpoint.host.find(':') != std::string::npos) {
+        return "[" + endpoint.host + "]:" + endpoint.port;
+      }
+      return endpoint.host + ":" + endpoint.port;
+    }
+  }
+  if (const std::string* value = options_->variables.Find(name)) return *value;
+  return std::nullopt;
+}
+
 std::string Player::CurrentConnection(const Step& step) const {
   if (auto* c = std::get_if<ConnectStep>(&step.action)) return c->name;
   if (auto* s = std::get_if<SendStep>(&step.action)) return s->on;
@@ -201,7 +211,8 @@ asio::awaitable<void> Player::Finish(ScenarioResult* result) {
     if (lease.own) record.command = lease.command;
     bool expected_exit = may_exit_.count(name) != 0;
     bool already_exited = lease.process && lease.process->Poll().has_value();
-    TargetPool::Released released = co_await pool_->Release(lease);
+    TargetPool::Released released;
+    if (lease.process) released = co_await pool_->Release(lease);  // else nothing to release
     record.stderr_text = std::move(released.stderr_text);
     if (released.status) {
       record.ending = released.status->ToString();
@@ -230,26 +241,34 @@ asio::awaitable<void> Player::Finish(ScenarioResult* result) {
   }
   leases_.clear();
   if (own_deadlines_) deadlines_.Disarm();
-  result->transcripts = transcripts_;
+  result->transcripts = std::move(transcripts_);
   result->elapsed = Clock::now() - started_;
 }
 
+// Not a coroutine itself: it hands over the step's own coroutine, so that a step costs one
+// coroutine frame. A step that needs no waiting runs here, at once.
 asio::awaitable<std::string> Player::RunStep(const Step& step) {
-  if (interrupted_) co_return "interrupted";
-  if (auto* c = std::get_if<ConnectStep>(&step.action)) co_return co_await Connect(step, *c);
-  if (auto* s = std::get_if<SendStep>(&step.action)) co_return co_await Send(step, *s);
+  if (interrupted_) return Done("interrupted");
+  if (auto* c = std::get_if<ConnectStep>(&step.action)) return Connect(step, *c);
+  if (auto* s = std::get_if<SendStep>(&step.action)) return Send(step, *s);
   if (auto* e = std::get_if<ExpectStep>(&step.action)) {
-    if (e->kind == ExpectStep::Kind::kExit) co_return co_await ExpectExit(step, *e);
-    co_return co_await Expect(step, *e);
+    if (e->kind == ExpectStep::Kind::kExit) return ExpectExit(step, *e);
+    return Expect(step, *e);
   }
-  if (auto* c = std::get_if<CloseStep>(&step.action)) co_return Close(*c);
-  if (auto* s = std::get_if<SleepStep>(&step.action)) {
-    co_await Sleep(s->duration);
-    co_return "";
-  }
-  if (auto* s = std::get_if<SignalStep>(&step.action)) co_return Signal(*s);
-  if (auto* p = std::get_if<PauseStep>(&step.action)) co_return Pause(*p);
-  co_return "internal: unknown step";
+  if (auto* c = std::get_if<CloseStep>(&step.action)) return Done(Close(*c));
+  if (auto* s = std::get_if<SleepStep>(&step.action)) return SleepFor(s->duration);
+  if (auto* s = std::get_if<SignalStep>(&step.action)) return Done(Signal(*s));
+  if (auto* p = std::get_if<PauseStep>(&step.action)) return Done(Pause(*p));
+  return Done("internal: unknown step");
+}
+
+asio::awaitable<std::string> Player::Done(std::string failure) {
+  co_return failure;
+}
+
+asio::awaitable<std::string> Player::SleepFor(Duration duration) {
+  co_await Sleep(duration);
+  co_return "";
 }
 
 asio::awaitable<std::string> Player::Connect(const Step& step, const ConnectStep& connect) {
@@ -294,19 +313,21 @@ asio::awaitable<std::string> Player::Send(const Step& step, const SendStep& send
       send.methods ? *send.methods : connection->sniffer().Feed(bytes);
   for (const std::string& m : methods)
     connection->http().ExpectResponseTo(m);
-  std::vector<std::size_t> pieces = Pieces(send, bytes.size());
+  std::vector<std::size_t> pieces;  // empty: all of it at once
+  if (!send.split.empty()) pieces = Pieces(send, bytes.size());
   std::size_t offset = 0;
-  for (std::size_t i = 0; i < pieces.size(); ++i) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(pieces.size(), 1); ++i) {
     if (i > 0 && send.delay.count() > 0) co_await Sleep(send.delay);
     if (interrupted_) co_return "interrupted";
-    std::string_view piece = std::string_view(bytes).substr(offset, pieces[i]);
+    std::size_t size = pieces.empty() ? bytes.size() : pieces[i];
+    std::string_view piece = std::string_view(bytes).substr(offset, size);
     bool ok = co_await connection->Send(piece, Clock::now() + Scaled(step.timeout), &error);
     if (!ok) {
       if (send.allow_close) co_return "";
       co_return error + " (after " + std::to_string(offset) + " of " +
           std::to_string(bytes.size()) + " bytes)";
     }
-    offset += pieces[i];
+    offset += size;
   }
   co_return "";
 }

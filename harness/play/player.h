@@ -18,6 +18,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -63,11 +64,16 @@ class Player {
   std::string Pause(const PauseStep& pause);
   std::string Signal(const SignalStep& signal);
   boost::asio::awaitable<void> Sleep(Duration duration);
+  // The outcome of a step that ran without waiting, as an awaitable.
+  static boost::asio::awaitable<std::string> Done(std::string failure);
+  boost::asio::awaitable<std::string> SleepFor(Duration duration);
 
   Verdict CheckHttp(Connection& connection, const ExpectStep& expect);
   // A target that exited although nothing asked it to: its description, else empty.
   std::string DeadTarget();
   boost::asio::awaitable<void> Finish(ScenarioResult* result);
+  // What the scenario's templates see of the run without setting it; see Play.
+  std::optional<std::string> ProvidedValue(const std::string& name) const;
   Duration Scaled(Duration d) const;
   std::string CurrentConnection(const Step& step) const;
 
@@ -82,7 +88,7 @@ class Player {
   std::map<std::string, std::shared_ptr<Connection>> connections_;
   std::map<std::string, int> opened_;  // times each name was connected
   std::vector<std::shared_ptr<Transcript>> transcripts_;
-  std::map<std::string, TargetPool::Lease> leases_;
+  std::map<std::string, TargetPool::Lease, std::less<>> leases_;
   std::set<std::string> may_exit_;  // targets signalled or expected to exit
   boost::asio::steady_timer sleep_timer_;
   bool interrupted_ = false;

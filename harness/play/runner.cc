@@ -1,5 +1,6 @@
 #include "harness/play/runner.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -72,7 +73,7 @@ asio::awaitable<void> Runner::Worker(const std::vector<PlannedRun>* plan) {
     std::size_t index = next_++;
     const PlannedRun& run = (*plan)[index];
     Player player(executor_, pool_, &options_.play, deadlines_);
-    active_.insert(&player);
+    active_.push_back(&player);
     ScenarioResult result;
     std::exception_ptr failure;
     try {
@@ -80,7 +81,7 @@ asio::awaitable<void> Runner::Worker(const std::vector<PlannedRun>* plan) {
     } catch (...) {
       failure = std::current_exception();
     }
-    active_.erase(&player);
+    active_.erase(std::find(active_.begin(), active_.end(), &player));
     if (failure) std::rethrow_exception(failure);
     if (options_.fail_fast && (result.status == ScenarioResult::Status::kFailed ||
                                result.status == ScenarioResult::Status::kTargetError)) {

@@ -12,7 +12,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
-#include <set>
 #include <vector>
 
 #include "harness/play/deadlines.h"
@@ -60,7 +59,7 @@ class Runner {
   int workers_ = 0;
   bool stop_starting_ = false;
   bool interrupted_ = false;
-  std::set<Player*> active_;
+  std::vector<Player*> active_;  // at most `jobs`
   boost::asio::steady_timer workers_done_;
   Deadlines deadlines_;  // one timer bounds the waits of every scenario
 };

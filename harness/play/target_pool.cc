@@ -184,7 +184,7 @@ asio::awaitable<TargetPool::Acquired> TargetPool::Start(const TargetSpec& spec,
   co_return result;
 }
 
-asio::awaitable<TargetPool::Released> TargetPool::Release(Lease lease) {
+asio::awaitable<TargetPool::Released> TargetPool::Release(const Lease& lease) {
   Released released;
   if (!lease.process) co_return released;
   if (lease.own) {

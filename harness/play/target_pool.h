@@ -76,8 +76,9 @@ class TargetPool {
   // `vars` renders the use's arguments (and ${scenario.dir} in the command).
   boost::asio::awaitable<Acquired> Acquire(const TargetUse& use, const Variables& vars);
 
-  // Ends a lease: stops an own process; reports what the target wrote meanwhile.
-  boost::asio::awaitable<Released> Release(Lease lease);
+  // Ends a lease: stops an own process; reports what the target wrote meanwhile. `lease` must
+  // outlive the call. A lease without a process (an external target) needs no release.
+  boost::asio::awaitable<Released> Release(const Lease& lease);
 
   // Stops the shared processes (at the end of a run).
   boost::asio::awaitable<void> StopShared();

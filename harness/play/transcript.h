@@ -24,9 +24,13 @@ class Transcript {
   };
 
   static constexpr std::size_t kMaxBytes = 256 * 1024;
+  // Room made at once: a connection that opens, sends, receives and closes needs four.
+  static constexpr std::size_t kTypicalEntries = 8;
 
   Transcript(std::string name, std::chrono::steady_clock::time_point origin)
-      : name_(std::move(name)), origin_(origin) {}
+      : name_(std::move(name)), origin_(origin) {
+    entries_.reserve(kTypicalEntries);
+  }
 
   void Sent(std::string_view bytes) { Add(Kind::kSent, bytes); }
   void Received(std::string_view bytes) { Add(Kind::kReceived, bytes); }

@@ -55,12 +55,17 @@ bool AddLiteral(std::string_view piece, std::size_t base, bool unescape,
 const std::string* Variables::Find(const std::string& name) const {
   auto it = values_.find(name);
   if (it != values_.end()) return &it->second;
+  auto cached = computed_.find(name);
+  if (cached != computed_.end()) return &cached->second;
+  if (source_) {
+    if (std::optional<std::string> value = source_(name)) {
+      return &computed_.emplace(name, std::move(*value)).first->second;
+    }
+  }
   if (name.size() > 4 && name.compare(0, 4, "env.") == 0) {
-    auto cached = environment_.find(name);
-    if (cached != environment_.end()) return &cached->second;
     const char* value = std::getenv(name.c_str() + 4);
     if (value == nullptr) return nullptr;
-    return &environment_.emplace(name, value).first->second;
+    return &computed_.emplace(name, value).first->second;
   }
   return nullptr;
 }

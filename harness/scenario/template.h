@@ -18,18 +18,27 @@
 
 namespace parley::harness {
 
-// The values a scenario can refer to while it plays. Names starting with `env.` fall back to
-// the process environment.
+// The values a scenario can refer to while it plays. A name is looked up among the values set,
+// then asked of the source (if any), then, for names starting with `env.`, in the process
+// environment. Values from the source and the environment are computed on first use and kept.
 class Variables {
  public:
+  // The value of a name that is not set, or nullopt.
+  using Source = std::function<std::optional<std::string>(const std::string& name)>;
+
+  Variables() = default;
+  explicit Variables(Source source) : source_(std::move(source)) {}
+
   void Set(std::string name, std::string value) { values_[std::move(name)] = std::move(value); }
   // The value, or nullptr when the name is not defined (and, for `env.X`, X is not set).
   const std::string* Find(const std::string& name) const;
+  // The values set (not those of the source or the environment).
   const std::map<std::string, std::string>& values() const { return values_; }
 
  private:
   std::map<std::string, std::string> values_;
-  mutable std::map<std::string, std::string> environment_;
+  Source source_;
+  mutable std::map<std::string, std::string> computed_;
 };
 
 class Template {

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <optional>
+#include <string>
+
 namespace parley::harness {
 namespace {
 
@@ -65,6 +68,26 @@ TEST(Template, EnvironmentVariablesResolveLazily) {
   EXPECT_EQ(error,
             "environment variable PARLEY_TEMPLATE_TEST_UNSET is not set (used as "
             "${env.PARLEY_TEMPLATE_TEST_UNSET})");
+}
+
+TEST(Template, ValuesSetWinOverTheSourceWhichIsAskedOncePerName) {
+  ::setenv("PARLEY_TEMPLATE_TEST", "from-env", 1);
+  int asked = 0;
+  Variables vars([&asked](const std::string& name) -> std::optional<std::string> {
+    ++asked;
+    if (name == "computed" || name == "both") return "from-source:" + name;
+    return std::nullopt;
+  });
+  vars.Set("both", "set");
+  std::string error;
+  EXPECT_EQ(MustParse("${computed} ${computed} ${both}").Render(vars, &error),
+            "from-source:computed from-source:computed set");
+  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(MustParse("${env.PARLEY_TEMPLATE_TEST}").Render(vars, &error), "from-env");
+  EXPECT_FALSE(MustParse("${missing}").Render(vars, &error));
+  EXPECT_EQ(error, "variable ${missing} is not defined");
+  vars.Set("computed", "set later");
+  EXPECT_EQ(MustParse("${computed}").Render(vars, &error), "set later");
 }
 
 TEST(Template, QuoteAppliesToValuesOnly) {

@@ -1,6 +1,7 @@
 #include "harness/text/response_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 
 #include "harness/text/bytes_text.h"
@@ -21,20 +22,46 @@ int HexValue(char c) {
   return -1;
 }
 
-// tchar (RFC 9110 section 5.6.2).
+// Room for the fields of a typical head, so that they are stored without regrowing.
+constexpr std::size_t kFieldsReserved = 8;
+
+// The classes of a byte, as bits of kByteClass.
+constexpr std::uint8_t kTokenClass = 1;       // tchar (RFC 9110 section 5.6.2)
+constexpr std::uint8_t kVisibleClass = 2;     // VCHAR or obs-text
+constexpr std::uint8_t kWhitespaceClass = 4;  // SP or HTAB
+
+constexpr std::array<std::uint8_t, 256> kByteClass = [] {
+  std::array<std::uint8_t, 256> classes{};
+  for (int byte = 0x21; byte < 0x100; ++byte) {
+    if (byte != 0x7F) classes[byte] = kVisibleClass;
+  }
+  for (int byte = '0'; byte <= '9'; ++byte)
+    classes[byte] |= kTokenClass;
+  for (int byte = 'a'; byte <= 'z'; ++byte) {
+    classes[byte] |= kTokenClass;
+    classes[byte - 'a' + 'A'] |= kTokenClass;
+  }
+  for (char c : std::string_view("!#$%&'*+-.^_`|~"))
+    classes[static_cast<unsigned char>(c)] |= kTokenClass;
+  classes[' '] = kWhitespaceClass;
+  classes['\t'] = kWhitespaceClass;
+  return classes;
+}();
+
+bool HasClass(char c, std::uint8_t classes) {
+  return (kByteClass[static_cast<unsigned char>(c)] & classes) != 0;
+}
+
 bool IsTokenChar(char c) {
-  if (IsDigit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  return c != '\0' && std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  return HasClass(c, kTokenClass);
 }
 
 bool IsWhitespace(char c) {
-  return c == ' ' || c == '\t';
+  return HasClass(c, kWhitespaceClass);
 }
 
-// VCHAR or obs-text.
 bool IsVisible(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  return (byte > 0x20 && byte < 0x7F) || byte >= 0x80;
+  return HasClass(c, kVisibleClass);
 }
 
 bool IsToken(std::string_view text) {
@@ -202,7 +229,7 @@ struct ResponseReader::Framing {
 ResponseReader::ResponseReader(const ResponseLimits& limits) : limits_(limits) {}
 
 void ResponseReader::ExpectResponseTo(std::string_view method) {
-  methods_.emplace_back(method);
+  methods_.push_back(std::string(method));
 }
 
 std::size_t ResponseReader::Feed(std::string_view bytes) {
@@ -239,9 +266,7 @@ void ResponseReader::FeedEof() {
 
 std::optional<HttpResponse> ResponseReader::Next() {
   if (ready_.empty()) return std::nullopt;
-  HttpResponse response = std::move(ready_.front());
-  ready_.pop_front();
-  return response;
+  return ready_.pop_front();
 }
 
 bool ResponseReader::in_progress() const {
@@ -272,12 +297,58 @@ std::size_t ResponseReader::ConsumeBytewise(std::string_view bytes) {
     return state_ != State::kLengthBody && state_ != State::kCloseBody &&
            state_ != State::kChunkData && state_ != State::kComplete;
   };
+  const auto in_text = [this] {
+    return state_ == State::kReason || state_ == State::kFieldName || state_ == State::kFieldValue;
+  };
   while (used < bytes.size() && bytewise()) {
+    if (in_text()) {
+      if (const std::size_t run = ConsumeRun(bytes.substr(used)); run > 0) {
+        used += run;
+        offset_ += run;
+        continue;
+      }
+    }
     if (!CountByte() || !Byte(bytes[used])) break;
     ++used;
     ++offset_;
   }
   return used;
+}
+
+// Most bytes of a head are the text of a reason phrase, a field name or a field value, where
+// every byte of the right class is taken as it is: such a run is checked against the class
+// table and appended in one step. Whatever ends the run (CR, a colon, a byte not allowed there,
+// the head limit) is left to Byte() and CountByte(), which judge it and name it in errors.
+std::size_t ResponseReader::ConsumeRun(std::string_view bytes) {
+  std::string* text = nullptr;
+  std::uint8_t classes = kVisibleClass | kWhitespaceClass;
+  switch (state_) {
+    case State::kReason:
+      text = &current_.reason;
+      break;
+    case State::kFieldName:
+      text = &field_name_;
+      classes = kTokenClass;
+      break;
+    case State::kFieldValue:
+      // Whitespace before the value is dropped, one byte at a time, by FieldValueByte.
+      if (field_value_.empty() && !IsVisible(bytes[0])) return 0;
+      text = &field_value_;
+      break;
+    default:
+      return 0;
+  }
+  const std::size_t left = section_ < limits_.max_head ? limits_.max_head - section_ : 0;
+  const std::size_t room = std::min(bytes.size(), left);
+  const char* const start = bytes.data();
+  const char* const end = start + room;
+  const char* at = start;
+  while (at != end && HasClass(*at, classes))
+    ++at;
+  const auto run = static_cast<std::size_t>(at - start);
+  text->append(start, run);
+  section_ += run;
+  return run;
 }
 
 std::size_t ResponseReader::ConsumeLengthBody(std::string_view bytes) {
@@ -475,8 +546,12 @@ bool ResponseReader::FieldLf(char c) {
     field_value_.pop_back();
   }
   Fields& fields = in_trailers_ ? current_.trailers : current_.headers;
+  if (fields.empty()) fields.reserve(kFieldsReserved);
   fields.emplace_back(std::move(field_name_), std::move(field_value_));
-  if (!in_trailers_) field_offsets_.push_back(field_start_);
+  if (!in_trailers_) {
+    if (field_offsets_.empty()) field_offsets_.reserve(kFieldsReserved);
+    field_offsets_.push_back(field_start_);
+  }
   field_name_.clear();
   field_value_.clear();
   state_ = State::kFieldStart;
@@ -508,8 +583,7 @@ bool ResponseReader::EndOfHead() {
   }
   std::string method = "GET";
   if (!methods_.empty()) {
-    method = std::move(methods_.front());
-    methods_.pop_front();
+    method = methods_.pop_front();
   }
   return StartBody(method, framing);
 }

@@ -26,7 +26,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -137,8 +136,36 @@ class ResponseReader {
   };
   struct Framing;  // what Content-Length and Transfer-Encoding say about the body
 
+  // First in, first out, on a vector: unlike a std::deque it allocates nothing until the first
+  // element arrives, which matters for a reader made per connection.
+  template <class T>
+  class Fifo {
+   public:
+    bool empty() const { return first_ == items_.size(); }
+    std::size_t size() const { return items_.size() - first_; }
+    const T& operator[](std::size_t i) const { return items_[first_ + i]; }
+    void push_back(T item) { items_.push_back(std::move(item)); }
+    // REQUIRES: !empty().
+    T pop_front() {
+      T item = std::move(items_[first_++]);
+      if (first_ == items_.size()) {
+        items_.clear();
+        first_ = 0;
+      } else if (first_ >= 64 && first_ * 2 >= items_.size()) {
+        items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(first_));
+        first_ = 0;
+      }
+      return item;
+    }
+
+   private:
+    std::vector<T> items_;
+    std::size_t first_ = 0;  // items before it were taken
+  };
+
   std::size_t Consume(std::string_view bytes);
   std::size_t ConsumeBytewise(std::string_view bytes);
+  std::size_t ConsumeRun(std::string_view bytes);
   std::size_t ConsumeLengthBody(std::string_view bytes);
   std::size_t ConsumeCloseBody(std::string_view bytes);
   std::size_t ConsumeChunkData(std::string_view bytes);
@@ -165,8 +192,8 @@ class ResponseReader {
   bool Fail(std::uint64_t at, std::string_view what);
 
   ResponseLimits limits_;
-  std::deque<std::string> methods_;
-  std::deque<HttpResponse> ready_;
+  Fifo<std::string> methods_;
+  Fifo<HttpResponse> ready_;
   std::size_t completed_ = 0;
   std::string error_;
 
