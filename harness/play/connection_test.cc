@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/write.hpp>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -106,18 +107,20 @@ TEST_F(ConnectionTest, AHandshakeWithoutAnswerTimesOutAtTheDeadline) {
 
 TEST_F(ConnectionTest, AHandshakeAnsweredLateStillConnects) {
   tcp::acceptor acceptor = FullListener();
-  // Make room in the queue shortly after the connect starts; the kernel then answers the
-  // retransmitted SYN.
+  // Shortly after the connect starts, accept everything from then on; the kernel then answers
+  // the retransmitted SYN. (Accepting only once would leave the queue to the fillers' own
+  // retransmitted SYNs, which can take the one place again before ours arrives.)
   asio::steady_timer make_room(io_, milliseconds(100));
   std::vector<tcp::socket> accepted;
-  make_room.async_wait([&](const boost::system::error_code&) {
-    boost::system::error_code ec;
-    acceptor.non_blocking(true, ec);
-    for (;;) {
-      tcp::socket s = acceptor.accept(ec);
-      if (ec) break;
+  std::function<void()> accept_next = [&] {
+    acceptor.async_accept([&](const boost::system::error_code& ec, tcp::socket s) {
+      if (ec) return;  // the acceptor closed at the end of the test
       accepted.push_back(std::move(s));
-    }
+      accept_next();
+    });
+  };
+  make_room.async_wait([&](const boost::system::error_code& ec) {
+    if (!ec) accept_next();
   });
   auto c = Make();
   std::string error;
