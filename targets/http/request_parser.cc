@@ -173,6 +173,14 @@ const char* SkipFieldValue(const char* buffer, const char* p, const char* end) {
   return Skip(p, end, internal::kFieldValue);
 }
 
+// Returns the first control byte other than HTAB in [p, end) (a CR, an LF, or a byte no line
+// of a head may hold), or nullptr; the same loads as SkipFieldValue. In a field line that
+// arrived whole this is its CR, and the line then needs no other check for control bytes.
+const char* FindControl(const char* buffer, const char* p, const char* end) {
+  const char* const stop = SkipFieldValue(buffer, p, end);
+  return stop == end ? nullptr : stop;
+}
+
 // The reason for a byte that its position does not allow: a CR is always a bare CR, since the
 // CR of a line's CRLF is never part of the line's content.
 ParseError Reject(char c, ParseError otherwise) {
@@ -340,6 +348,7 @@ ParseStatus RequestParser::ParseMore(std::string_view received) {
 ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf) {
   const char* const data = received.data();
   const std::size_t size = received.size();
+  bool checked = false;  // the line ending at `lf` holds no control byte but HTAB
   do {
     scan_ = static_cast<std::size_t>(lf - data) + 1;
     // A limit is checked before the line's content, so that a line too long is reported the
@@ -372,10 +381,24 @@ ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf)
         return Fail(error);
       }
       return Complete(received);
-    } else if (const ParseError error = OnFieldLine(data, begin, end); error != ParseError::kNone) {
+    } else if (const ParseError error = OnFieldLine(data, begin, end, checked);
+               error != ParseError::kNone) {
       return Fail(error);
     }
-    lf = FindLf(data, data + scan_, data + size);
+    // The next line starts at scan_. A field line is searched for its first control byte, not
+    // just its LF: when that is the CR of its CRLF, the line is checked in the same pass.
+    checked = false;
+    if (stage_ != Stage::kFields) {
+      lf = FindLf(data, data + scan_, data + size);
+    } else if (const char* control = FindControl(data, data + scan_, data + size);
+               control == nullptr) {
+      lf = nullptr;  // an LF is a control byte: there is none
+    } else if (*control == '\r' && control + 1 != data + size && control[1] == '\n') {
+      lf = control + 1;
+      checked = true;
+    } else {
+      lf = FindLf(data, control, data + size);  // OnFieldLine will say what is wrong
+    }
   } while (lf != nullptr);
   // Whatever completes the current line makes it at least one byte longer than what is here.
   scan_ = size;
@@ -461,7 +484,8 @@ ParseError RequestParser::OnTarget(std::string_view method, std::string_view tar
   return ParseError::kNone;
 }
 
-ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::size_t end) {
+ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::size_t end,
+                                      bool checked) {
   const char* const line = data + begin;
   const char* const stop = data + end;
   if (IsWhitespace(*line)) return ParseError::kObsFold;
@@ -477,7 +501,7 @@ ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::
   const char* value = colon + 1;
   while (IsWhitespace(*value))
     ++value;
-  if (const char* bad = SkipFieldValue(data, value, stop); bad != stop) {
+  if (const char* bad = checked ? stop : SkipFieldValue(data, value, stop); bad != stop) {
     return Reject(*bad, ParseError::kInvalidFieldValue);
   }
   const char* value_end = stop;

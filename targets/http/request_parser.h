@@ -76,7 +76,8 @@ class RequestParser {
   // They return kNone or the reason the request is rejected.
   ParseError OnRequestLine(const char* data, std::size_t begin, std::size_t end);
   ParseError OnTarget(std::string_view method, std::string_view target);
-  ParseError OnFieldLine(const char* data, std::size_t begin, std::size_t end);
+  // `checked`: the line is known to hold no control byte but HTAB (its value needs no check).
+  ParseError OnFieldLine(const char* data, std::size_t begin, std::size_t end, bool checked);
   ParseError OnField(std::string_view name, std::string_view value);
   ParseError OnContentLength(std::string_view value);
   ParseError OnTransferEncoding(std::string_view value);
