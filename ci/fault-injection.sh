@@ -7,7 +7,7 @@ set -uo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: ci/fault-injection.sh [--work DIR] [--jobs N] [--no-setup] [FAULT...]
+usage: ci/fault-injection.sh [--work DIR] [--jobs N] [--no-setup] [--check] [FAULT...]
 
 Plays the HTTP and chat suites once against an unpatched copy of the tree (the baseline), then
 once per fault in ci/faults/*.patch (or only the named ones, e.g. chat-sender-echoed), and prints
@@ -17,6 +17,8 @@ a table: fault, caught or not, and by which scenarios.
                (default: build/fault-injection)
   --jobs N     build jobs and scenarios played at once (default: the number of cores)
   --no-setup   do not install missing Debian packages first (ci/setup.sh build test)
+  --check      only check that each patch still applies to the tree (no copy, no build);
+               CTest runs this as fault_patches_apply
   -h, --help   this text
 
 Exit status: 0 when every fault was caught, 1 when one was not (or its patch did not apply or
@@ -29,6 +31,7 @@ repo=$(pwd)
 work="$repo/build/fault-injection"
 jobs=$(nproc)
 setup=1
+check=0
 selected=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
     --work) work=$(realpath -m "$2"); shift ;;
     --jobs) jobs=$2; shift ;;
     --no-setup) setup=0 ;;
+    --check) check=1 ;;
     -*) echo "fault-injection: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) selected+=("$1") ;;
   esac
@@ -56,6 +60,21 @@ else
     fi
     faults+=("$name")
   done
+fi
+
+if [ "$check" -eq 1 ]; then
+  stale=0
+  for fault in "${faults[@]}"; do
+    if patch -p1 --dry-run --forward --silent <"ci/faults/$fault.patch" >/dev/null 2>&1; then
+      printf 'fault-injection: %s applies\n' "$fault"
+    else
+      printf 'fault-injection: %s does not apply (the code moved on: update ci/faults/%s.patch)\n' \
+        "$fault" "$fault"
+      stale=$((stale + 1))
+    fi
+  done
+  [ "$stale" -eq 0 ] || exit 1
+  exit 0
 fi
 
 src="$work/src"
