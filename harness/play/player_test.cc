@@ -18,6 +18,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <functional>
+#include <optional>
+#include <string>
 
 #include "harness/scenario/loader.h"
 
@@ -72,17 +74,26 @@ asio::awaitable<void> LinePeer(tcp::socket socket) {
   }
 }
 
+// The next request head (through its empty line) from `socket`, or nullopt when it ends.
+asio::awaitable<std::optional<std::string>> ReadHead(tcp::socket& socket, asio::streambuf& buffer) {
+  error_code ec;
+  std::size_t n = co_await asio::async_read_until(socket, buffer, "\r\n\r\n",
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return std::nullopt;
+  std::string head(asio::buffers_begin(buffer.data()),
+                   asio::buffers_begin(buffer.data()) + static_cast<long>(n));
+  buffer.consume(n);
+  co_return head;
+}
+
 // Answers pipelined HEAD and GET requests: HEAD responses announce a body they do not carry.
 asio::awaitable<void> HttpPeer(tcp::socket socket) {
   error_code ec;
   asio::streambuf buffer;
   for (;;) {
-    std::size_t n = co_await asio::async_read_until(socket, buffer, "\r\n\r\n",
-                                                    asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    std::string head(asio::buffers_begin(buffer.data()),
-                     asio::buffers_begin(buffer.data()) + static_cast<long>(n));
-    buffer.consume(n);
+    std::optional<std::string> next = co_await ReadHead(socket, buffer);
+    if (!next) co_return;
+    const std::string& head = *next;
     bool is_head = head.rfind("HEAD ", 0) == 0;
     std::string reply = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 19\r\n\r\n";
     if (!is_head) reply += "<h1>Hola Mundo</h1>";
@@ -124,12 +135,9 @@ asio::awaitable<void> StatusPeer(tcp::socket socket) {
   error_code ec;
   asio::streambuf buffer;
   for (;;) {
-    std::size_t n = co_await asio::async_read_until(socket, buffer, "\r\n\r\n",
-                                                    asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    std::string head(asio::buffers_begin(buffer.data()),
-                     asio::buffers_begin(buffer.data()) + static_cast<long>(n));
-    buffer.consume(n);
+    std::optional<std::string> next = co_await ReadHead(socket, buffer);
+    if (!next) co_return;
+    const std::string& head = *next;
     std::string status = head.substr(5, 3);
     std::string reply = "HTTP/1.1 " + status + " X\r\nContent-Length: 0\r\n\r\n";
     co_await asio::async_write(socket, asio::buffer(reply),

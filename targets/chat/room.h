@@ -10,7 +10,8 @@
 // chunk, delivered when the run ends: before any other delivery or membership change, when the
 // chunk reaches kMaxChunkBytes, or when the batch ends. Every member still gets the same lines
 // in the same order; a hundred listeners cost one queue entry each per read instead of one per
-// line. Members found too slow while the chunk is delivered are removed when the batch ends.
+// line. Members found too slow while a chunk is delivered are removed once the frame that
+// delivered it is handled, or when the batch ends.
 //
 // Not thread-safe: one thread drives a room and all its outlets.
 #ifndef PARLEY_TARGETS_CHAT_ROOM_H_
