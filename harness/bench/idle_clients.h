@@ -9,10 +9,6 @@
 #ifndef PARLEY_HARNESS_BENCH_IDLE_CLIENTS_H_
 #define PARLEY_HARNESS_BENCH_IDLE_CLIENTS_H_
 
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74 with C++20
-// clang-format on
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>

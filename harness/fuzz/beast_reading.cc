@@ -1,9 +1,5 @@
 #include "harness/fuzz/beast_reading.h"
 
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74 with C++20
-// clang-format on
-
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>

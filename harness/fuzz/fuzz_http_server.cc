@@ -10,10 +10,6 @@
 //   - a first request the parser rejects gets that error's status;
 //   - the input cut into pieces, with reads and writes cut short (all from a hash of the input),
 //     gets exactly the same bytes back (Date values aside).
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74 with C++20
-// clang-format on
-
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/write.hpp>

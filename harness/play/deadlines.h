@@ -11,10 +11,6 @@
 #ifndef PARLEY_HARNESS_PLAY_DEADLINES_H_
 #define PARLEY_HARNESS_PLAY_DEADLINES_H_
 
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
-// clang-format on
-
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>

@@ -10,10 +10,6 @@
 #ifndef PARLEY_HARNESS_PLAY_PROCESS_H_
 #define PARLEY_HARNESS_PLAY_PROCESS_H_
 
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
-// clang-format on
-
 #include <sys/types.h>
 
 #include <boost/asio/any_io_executor.hpp>

@@ -1,7 +1,3 @@
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
-// clang-format on
-
 #include "harness/play/runner.h"
 
 #include <gtest/gtest.h>

@@ -10,14 +10,14 @@
 #include <string_view>
 #include <utility>
 
-#include "targets/http/guarded_buffer.h"
+#include "harness/testing/guarded_buffer.h"
 
 namespace parley::harness {
 namespace {
 
 using namespace std::string_literals;
 
-using http::GuardedBuffer;
+using test::GuardedBuffer;
 
 std::string_view Guarded(std::string_view bytes) {
   static GuardedBuffer buffer;

@@ -10,15 +10,15 @@
 #include <utility>
 #include <vector>
 
+#include "harness/testing/guarded_buffer.h"
 #include "harness/text/bytes_text.h"
-#include "targets/http/guarded_buffer.h"
 
 namespace parley::harness {
 namespace {
 
 using namespace std::string_literals;
 
-using http::GuardedBuffer;
+using test::GuardedBuffer;
 
 // Every Feed in these tests reads from the end of a guarded buffer.
 std::size_t FeedGuarded(ResponseReader& reader, std::string_view bytes) {

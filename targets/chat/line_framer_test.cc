@@ -7,12 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "targets/http/guarded_buffer.h"
+#include "harness/testing/guarded_buffer.h"
 
 namespace parley::chat {
 namespace {
 
-using http::GuardedBuffer;
+using test::GuardedBuffer;
 
 using Frames = std::vector<std::string>;
 

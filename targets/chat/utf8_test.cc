@@ -5,12 +5,12 @@
 #include <cstdint>
 #include <string>
 
-#include "targets/http/guarded_buffer.h"
+#include "harness/testing/guarded_buffer.h"
 
 namespace parley::chat {
 namespace {
 
-using http::GuardedBuffer;
+using test::GuardedBuffer;
 
 // An independent statement of RFC 3629: decode by bit patterns, then reject overlongs,
 // surrogates and code points past U+10FFFF by value.

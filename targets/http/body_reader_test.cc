@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "targets/http/guarded_buffer.h"
+#include "harness/testing/guarded_buffer.h"
 #include "targets/http/request_parser.h"
 
 namespace parley::http {
@@ -40,7 +40,7 @@ Body Feed(std::string_view bytes, const std::vector<std::size_t>& ends, Framing 
           const Limits& limits) {
   BodyReader reader(limits);
   reader.Reset(framing.framing, framing.content_length);
-  GuardedBuffer buffer;
+  test::GuardedBuffer buffer;
   Body result;
   std::size_t begin = 0;
   for (std::size_t end : ends) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "targets/http/guarded_buffer.h"
+#include "harness/testing/guarded_buffer.h"
 
 namespace parley::http {
 namespace {
@@ -33,7 +33,7 @@ std::ostream& operator<<(std::ostream& out, const Decoded& d) {
 // by an unreadable page, calling Decode until each piece is used up or the body ends.
 Decoded Feed(std::string_view body, const std::vector<std::size_t>& ends, const Limits& limits) {
   ChunkedDecoder decoder(limits);
-  GuardedBuffer buffer;
+  test::GuardedBuffer buffer;
   Decoded result;
   std::size_t begin = 0;
   for (std::size_t end : ends) {

@@ -19,7 +19,6 @@
 #include <iterator>
 #include <string>
 #include <string_view>
-#include <utility>  // before Asio: Boost 1.74 with g++ 12
 
 #include "targets/http/body_reader.h"
 #include "targets/http/request_parser.h"

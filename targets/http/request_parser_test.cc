@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "targets/http/allocation_counter.h"
-#include "targets/http/guarded_buffer.h"
+#include "harness/testing/allocation_counter.h"
+#include "harness/testing/guarded_buffer.h"
 
 namespace parley::http {
 namespace {
@@ -76,7 +76,7 @@ Outcome Capture(ParseStatus status, const RequestParser& parser) {
 // the end of a page followed by an unreadable page. Stops at the first final status.
 Outcome Feed(std::string_view request, const std::vector<std::size_t>& ends, const Limits& limits) {
   RequestParser parser(limits);
-  GuardedBuffer buffer;
+  test::GuardedBuffer buffer;
   ParseStatus status = ParseStatus::kIncomplete;
   for (std::size_t end : ends) {
     status = parser.Parse(buffer.Assign(request.substr(0, end)));
@@ -760,7 +760,7 @@ TEST(HttpRequestParser, MutatedRequestsParseTheSameInAnyPieces) {
 TEST(HttpRequestParser, ParsingDoesNotAllocate) {
   const std::string request = ReadTestdata("request-firefox-703.http");
   RequestParser parser;
-  const long before = AllocationCount();
+  const long before = test::AllocationCount();
   ASSERT_EQ(parser.Parse(request), ParseStatus::kComplete);
   parser.Reset();
   ParseStatus status = ParseStatus::kIncomplete;
@@ -768,7 +768,7 @@ TEST(HttpRequestParser, ParsingDoesNotAllocate) {
     status = parser.Parse(std::string_view(request).substr(0, end));
   }
   EXPECT_EQ(status, ParseStatus::kComplete);
-  EXPECT_EQ(AllocationCount(), before);
+  EXPECT_EQ(test::AllocationCount(), before);
 }
 
 }  // namespace

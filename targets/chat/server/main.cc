@@ -1,9 +1,5 @@
 // chat-server: a multi-client chat room over TCP and UDP that plain nc can use.
 // See docs/chat-server.md for the flags and targets/chat/PROTOCOL.md for the protocol.
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
-// clang-format on
-
 #include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>

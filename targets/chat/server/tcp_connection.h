@@ -13,10 +13,6 @@
 #ifndef PARLEY_TARGETS_CHAT_SERVER_TCP_CONNECTION_H_
 #define PARLEY_TARGETS_CHAT_SERVER_TCP_CONNECTION_H_
 
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
-// clang-format on
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>

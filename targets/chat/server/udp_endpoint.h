@@ -10,10 +10,6 @@
 #ifndef PARLEY_TARGETS_CHAT_SERVER_UDP_ENDPOINT_H_
 #define PARLEY_TARGETS_CHAT_SERVER_UDP_ENDPOINT_H_
 
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
-// clang-format on
-
 #include <boost/asio/ip/udp.hpp>
 #include <chrono>
 #include <cstddef>

@@ -19,10 +19,6 @@
 #ifndef PARLEY_TARGETS_HTTP_SERVER_CONNECTION_H_
 #define PARLEY_TARGETS_HTTP_SERVER_CONNECTION_H_
 
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74 with C++20
-// clang-format on
-
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>

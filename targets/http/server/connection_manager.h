@@ -6,10 +6,6 @@
 #ifndef PARLEY_TARGETS_HTTP_SERVER_CONNECTION_MANAGER_H_
 #define PARLEY_TARGETS_HTTP_SERVER_CONNECTION_MANAGER_H_
 
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74 with C++20
-// clang-format on
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/intrusive/list.hpp>

@@ -12,10 +12,6 @@
 #ifndef PARLEY_TARGETS_HTTP_SERVER_SERVER_H_
 #define PARLEY_TARGETS_HTTP_SERVER_SERVER_H_
 
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74 with C++20
-// clang-format on
-
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>

@@ -4,10 +4,6 @@
 #ifndef PARLEY_TARGETS_HTTP_SERVER_WORKER_H_
 #define PARLEY_TARGETS_HTTP_SERVER_WORKER_H_
 
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74 with C++20
-// clang-format on
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cstdint>

@@ -1,4 +1,4 @@
-#include "targets/http/allocation_counter.h"
+#include "harness/testing/allocation_counter.h"
 
 #include <atomic>
 #include <cstdlib>
@@ -36,10 +36,10 @@ void operator delete[](void* p, std::size_t) noexcept {
   std::free(p);
 }
 
-namespace parley::http {
+namespace parley::test {
 
 long AllocationCount() {
   return allocations.load(std::memory_order_relaxed);
 }
 
-}  // namespace parley::http
+}  // namespace parley::test

@@ -1,4 +1,4 @@
-#include "targets/http/guarded_buffer.h"
+#include "harness/testing/guarded_buffer.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace parley::http {
+namespace parley::test {
 namespace {
 
 bool EndsAtPageBoundary(std::string_view view) {
@@ -14,7 +14,7 @@ bool EndsAtPageBoundary(std::string_view view) {
   return reinterpret_cast<std::uintptr_t>(view.data() + view.size()) % page == 0;
 }
 
-TEST(HttpGuardedBuffer, HoldsACopyEndingAtAPageBoundary) {
+TEST(GuardedBuffer, HoldsACopyEndingAtAPageBoundary) {
   GuardedBuffer buffer;
   const std::string text = "GET / HTTP/1.1\r\n";
   const std::string_view view = buffer.Assign(text);
@@ -31,7 +31,7 @@ TEST(HttpGuardedBuffer, HoldsACopyEndingAtAPageBoundary) {
   EXPECT_EQ(buffer.Assign(""), "");
 }
 
-TEST(HttpGuardedBuffer, ReadingPastTheEndCrashes) {
+TEST(GuardedBuffer, ReadingPastTheEndCrashes) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   const GuardedBuffer buffer("abc");
   const volatile char* end = buffer.view().data() + buffer.view().size();
@@ -40,4 +40,4 @@ TEST(HttpGuardedBuffer, ReadingPastTheEndCrashes) {
 }
 
 }  // namespace
-}  // namespace parley::http
+}  // namespace parley::test

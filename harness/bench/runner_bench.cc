@@ -9,10 +9,6 @@
 //                     [--only plain|async|parley]
 //   PATH defaults to http-server beside this program. --only runs one side alone (for
 //   profiling it with strace -c or perf).
-// clang-format off
-#include <utility>  // before Asio: g++ 12 needs it for Boost 1.74's coroutines
-// clang-format on
-
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -41,6 +37,7 @@
 #include "harness/play/target_pool.h"
 #include "harness/scenario/loader.h"
 
+namespace parley::bench {
 namespace {
 
 namespace asio = boost::asio;
@@ -219,7 +216,7 @@ Times Median(const std::vector<Times>& rounds) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+int Main(int argc, char** argv) {
   std::string server_path;
   int count = 1000;
   int rounds = 5;
@@ -348,4 +345,10 @@ int main(int argc, char** argv) {
                 Median(parley).wall_ms / Median(async).wall_ms);
   }
   return 0;
+}
+
+}  // namespace parley::bench
+
+int main(int argc, char** argv) {
+  return parley::bench::Main(argc, argv);
 }

@@ -7,8 +7,8 @@
 //   parser.Parse(input);  // an over-read crashes here
 //
 // Each Assign invalidates the views returned before. Not thread-safe.
-#ifndef PARLEY_TARGETS_HTTP_GUARDED_BUFFER_H_
-#define PARLEY_TARGETS_HTTP_GUARDED_BUFFER_H_
+#ifndef PARLEY_HARNESS_TESTING_GUARDED_BUFFER_H_
+#define PARLEY_HARNESS_TESTING_GUARDED_BUFFER_H_
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -19,7 +19,7 @@
 #include <string_view>
 #include <system_error>
 
-namespace parley::http {
+namespace parley::test {
 
 class GuardedBuffer {
  public:
@@ -74,6 +74,6 @@ class GuardedBuffer {
   std::string_view view_;
 };
 
-}  // namespace parley::http
+}  // namespace parley::test
 
-#endif  // PARLEY_TARGETS_HTTP_GUARDED_BUFFER_H_
+#endif  // PARLEY_HARNESS_TESTING_GUARDED_BUFFER_H_
