@@ -11,6 +11,7 @@
 #include <boost/asio/write.hpp>
 #include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -21,7 +22,10 @@ namespace {
 namespace asio = boost::asio;
 using boost::system::error_code;
 
-constexpr std::size_t kReadBuffer = 64 * 1024;  // a UDP datagram fits
+constexpr std::size_t kReadChunk = 64 * 1024;  // a UDP datagram fits
+// Bytes the TCP read loop takes in a row before it lets the expectation waiting for them judge
+// them: bounds what the inbox holds between two judgements.
+constexpr std::size_t kReadBurst = 1024 * 1024;
 
 std::string FormatLimit(std::size_t bytes) {
   if (bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
@@ -103,7 +107,9 @@ Connection::Connection(asio::any_io_executor executor, Transport transport, Limi
       deadlines_(std::move(deadlines)),
       tcp_(executor),
       udp_(executor),
-      notify_(executor, std::chrono::steady_clock::time_point::max()) {}
+      notify_(executor, std::chrono::steady_clock::time_point::max()),
+      inbox_(transport == Transport::kUdp),
+      http_(ResponseLimits{.max_body = limits.max_receive}) {}
 
 asio::awaitable<bool> Connection::Connect(std::string host, std::string port,
                                           std::size_t receive_buffer, TimePoint deadline,
@@ -294,52 +300,61 @@ void Connection::Resume() {
 }
 
 void Connection::StartReading() {
-  if (closed_by_us_ || end_ != Inbox::End::kOpen) return;
+  if (closed_by_us_ || !inbox_.open()) return;
   reading_ = true;
   if (transport_ == Transport::kTcp) {
-    if (!tcp_buffer_) tcp_buffer_ = std::make_unique_for_overwrite<char[]>(kReadBuffer);
     ReadTcp();
   } else {
     asio::co_spawn(executor_, ReadUdp(shared_from_this()), asio::detached);
   }
 }
 
-// The TCP read loop is a chain of completion handlers rather than a coroutine: a coroutine
-// would start from a posted handler, one more turn of the event loop (a system call) for
-// every connection, where the first read is started here, at once.
+// The TCP read loop reads while the socket has bytes, straight into the inbox's free room, and
+// waits for the socket to become readable only when a read finds nothing. No buffer is lent to
+// the kernel across a wait, so the inbox may move its bytes between reads. It is a chain of
+// completion handlers rather than a coroutine: a coroutine would start from a posted handler,
+// one more turn of the event loop (a system call) for every connection.
 void Connection::ReadTcp() {
-  tcp_.async_read_some(
-      asio::buffer(tcp_buffer_.get(), kReadBuffer),
-      [self = shared_from_this()](const error_code& ec, std::size_t n) { self->TcpRead(ec, n); });
+  std::size_t burst = 0;
+  for (;;) {
+    if (closed_by_us_ || paused_ || !inbox_.open()) {
+      reading_ = false;
+      return;
+    }
+    error_code ec;
+    char* to = inbox_.Reserve(kReadChunk);
+    const std::size_t n = tcp_.read_some(asio::buffer(to, kReadChunk), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      tcp_.async_wait(asio::ip::tcp::socket::wait_read,
+                      [self = shared_from_this()](const error_code& ec) {
+                        if (ec && ec != asio::error::operation_aborted) {
+                          self->StopReading(ec);  // aborted: by a Pause or a Close
+                        } else {
+                          self->ReadTcp();
+                        }
+                      });
+      return;
+    }
+    if (n > 0 && !Received(to, n)) {
+      reading_ = false;
+      return;
+    }
+    if (ec) {
+      StopReading(ec);
+      return;
+    }
+    burst += n;
+    if (n < kReadChunk || burst >= kReadBurst) {
+      // The socket is drained for now (or gave a long burst). Let whoever waits for these bytes
+      // act on them before reading again: if that closes the connection, the next read is never
+      // attempted, and otherwise it runs, still before the event loop next waits for the kernel.
+      asio::post(executor_, [self = shared_from_this()] { self->ReadTcp(); });
+      return;
+    }
+  }
 }
 
-void Connection::TcpRead(const error_code& ec, std::size_t n) {
-  if (n > 0) Received(tcp_buffer_.get(), n, false);
-  if (closed_by_us_ || end_ != Inbox::End::kOpen) {
-    reading_ = false;
-    return;
-  }
-  if (!ec && n < kReadBuffer) {
-    // The socket is drained for now. Let whoever waits for these bytes act on them before
-    // reading again: if that closes the connection, the next read is never attempted, and
-    // otherwise it runs, still before the event loop next waits for the kernel.
-    asio::post(executor_, [self = shared_from_this()] {
-      if (self->closed_by_us_ || self->paused_) {
-        self->reading_ = false;
-      } else {
-        self->ReadTcp();
-      }
-    });
-    return;
-  }
-  if (paused_) {
-    reading_ = false;
-    return;
-  }
-  if (!ec || ec == asio::error::operation_aborted) {  // aborted: by a Pause
-    ReadTcp();
-    return;
-  }
+void Connection::StopReading(const error_code& ec) {
   reading_ = false;
   if (ec == asio::error::eof) {
     End(Inbox::End::kClosed, "");
@@ -351,11 +366,11 @@ void Connection::TcpRead(const error_code& ec, std::size_t n) {
 }
 
 asio::awaitable<void> Connection::ReadUdp(std::shared_ptr<Connection> self) {
-  auto buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);
+  auto buffer = std::make_unique_for_overwrite<char[]>(kReadChunk);
   for (;;) {
     error_code ec;
     std::size_t n = co_await self->udp_.async_receive(
-        asio::buffer(buffer.get(), kReadBuffer), asio::redirect_error(asio::use_awaitable, ec));
+        asio::buffer(buffer.get(), kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
     if (self->closed_by_us_ || self->paused_) break;
     if (ec == asio::error::operation_aborted) continue;
     if (ec == asio::error::connection_refused) {
@@ -367,13 +382,14 @@ asio::awaitable<void> Connection::ReadUdp(std::shared_ptr<Connection> self) {
       self->End(Inbox::End::kError, ec.message());
       break;
     }
-    self->Received(buffer.get(), n, true);
-    if (self->end_ != Inbox::End::kOpen) break;
+    char* to = self->inbox_.Reserve(n);
+    if (n > 0) std::memcpy(to, buffer.get(), n);
+    if (!self->Received(to, n)) break;
   }
   self->reading_ = false;
 }
 
-void Connection::Received(const char* data, std::size_t n, bool datagram) {
+bool Connection::Received(const char* data, std::size_t n) {
   transcript_->Received(std::string_view(data, n));
   received_total_ += n;
   if (received_total_ > limits_.max_receive) {
@@ -381,50 +397,17 @@ void Connection::Received(const char* data, std::size_t n, bool datagram) {
     error_code ec;
     tcp_.close(ec);
     udp_.close(ec);
-    return;
+    return false;
   }
-  inbox_.append(data, n);
-  if (datagram) datagram_ends_.push_back(inbox_.size());
+  inbox_.Commit(n);
   Wake();
+  return true;
 }
 
 void Connection::End(Inbox::End end, std::string detail) {
-  end_ = end;
-  end_detail_ = std::move(detail);
-  Inbox view;
-  view.end = end_;
-  view.end_detail = end_detail_;
-  transcript_->Note(DescribeEnd(view));
+  inbox_.Finish(end, std::move(detail));
+  transcript_->Note(inbox_.DescribeEnd());
   Wake();
-}
-
-Inbox Connection::inbox() const {
-  Inbox view;
-  view.bytes = inbox_;
-  if (transport_ == Transport::kUdp) {
-    view.datagram_ends = &datagram_ends_;
-    view.mid_datagram = mid_datagram_;
-  }
-  view.end = end_;
-  view.end_detail = end_detail_;
-  return view;
-}
-
-void Connection::Consume(std::size_t n) {
-  n = std::min(n, inbox_.size());
-  if (n == 0) return;
-  inbox_.erase(0, n);
-  bool at_end = false;
-  std::size_t ended = 0;
-  while (ended < datagram_ends_.size() && datagram_ends_[ended] <= n) {
-    at_end = datagram_ends_[ended] == n;
-    ++ended;
-  }
-  datagram_ends_.erase(datagram_ends_.begin(),
-                       datagram_ends_.begin() + static_cast<std::ptrdiff_t>(ended));
-  mid_datagram_ = !at_end;
-  for (std::size_t& end : datagram_ends_)
-    end -= n;
 }
 
 asio::awaitable<bool> Connection::WaitForChange(TimePoint deadline) {

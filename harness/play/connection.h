@@ -1,13 +1,15 @@
 // One named connection of a scenario: a TCP or UDP socket to a target, read continuously into
-// an inbox of received, not yet consumed bytes. Expectations look at the inbox and consume
-// what they matched; the player waits for "something changed" with a deadline. Reading stops
-// (and the socket is closed) when the peer has sent more than the receive limit, so a target
-// that floods cannot exhaust memory. Pause() stops reading until Resume(), so the kernel's
-// buffers fill as they would for a client that stalls.
+// an Inbox of received, not yet consumed bytes, and the HttpExchange that reads HTTP responses
+// from it. Expectations judge the inbox and consume what they matched; the player waits for
+// "something changed" with a deadline. Reading stops (and the socket is closed) when the peer
+// has sent more than the receive limit, so a target that floods cannot exhaust memory.
+// Pause() stops reading until Resume(), so the kernel's buffers fill as they would for a
+// client that stalls.
 //
 // Every wait is bounded by a deadline kept in the run's Deadlines. The socket is non-blocking
 // and each operation is first tried at once: on loopback a connect, a write and often a read
 // complete without waiting, so they cost one system call each, as a blocking client's would.
+// TCP reads go straight into the inbox's free room, so each received byte is copied once.
 //
 // Used from the io_context's thread only. Asynchronous operations keep the Connection alive.
 #ifndef PARLEY_HARNESS_PLAY_CONNECTION_H_
@@ -24,11 +26,10 @@
 #include <vector>
 
 #include "harness/play/deadlines.h"
-#include "harness/play/matcher.h"
+#include "harness/play/http_exchange.h"
+#include "harness/play/inbox.h"
 #include "harness/play/transcript.h"
-#include "harness/scenario/payload.h"
 #include "harness/scenario/scenario.h"
-#include "harness/text/response_reader.h"
 
 namespace parley::harness {
 
@@ -37,7 +38,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   using TimePoint = std::chrono::steady_clock::time_point;
 
   struct Limits {
-    std::size_t max_receive = 64 * 1024 * 1024;  // bytes per connection
+    std::size_t max_receive = 64 * 1024 * 1024;  // bytes per connection, and per HTTP body
   };
 
   Connection(boost::asio::any_io_executor executor, Transport transport, Limits limits,
@@ -66,8 +67,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Resume();
   bool paused() const { return paused_; }
 
-  Inbox inbox() const;
-  void Consume(std::size_t n);
+  Inbox& inbox() { return inbox_; }
+  HttpExchange& http() { return http_; }
 
   // Returns when more bytes arrive, the receiving side ends, or Wake() is called (true), or
   // when the deadline passes (false).
@@ -78,21 +79,17 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_by_us() const { return closed_by_us_; }
   const std::string& peer() const { return peer_; }
 
-  // HTTP expectations read the inbox through this reader.
-  ResponseReader& http() { return http_; }
-  RequestSniffer& sniffer() { return sniffer_; }
-  std::size_t responses_taken = 0;
-  bool http_eof_fed = false;
-
  private:
   boost::asio::awaitable<bool> ConnectTcp(const std::vector<boost::asio::ip::tcp::endpoint>& to,
                                           std::size_t receive_buffer, TimePoint deadline,
                                           boost::system::error_code& ec);
   void StartReading();
   void ReadTcp();
-  void TcpRead(const boost::system::error_code& ec, std::size_t n);
+  void StopReading(const boost::system::error_code& ec);
   static boost::asio::awaitable<void> ReadUdp(std::shared_ptr<Connection> self);
-  void Received(const char* data, std::size_t n, bool datagram);
+  // Takes the `n` bytes just written at `data`, the room inbox_.Reserve gave; false (and the
+  // connection is cut off) when they pass the receive limit.
+  bool Received(const char* data, std::size_t n);
   void End(Inbox::End end, std::string detail);
 
   boost::asio::any_io_executor executor_;
@@ -103,19 +100,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::ip::tcp::socket tcp_;
   boost::asio::ip::udp::socket udp_;
   boost::asio::steady_timer notify_;  // never expires: Wake() cancels the wait on it
-  std::string inbox_;
-  std::vector<std::size_t> datagram_ends_;  // offsets into inbox_, in order
-  bool mid_datagram_ = false;               // an expectation consumed part of the first datagram
-  std::size_t received_total_ = 0;
-  Inbox::End end_ = Inbox::End::kOpen;
-  std::string end_detail_;
+  Inbox inbox_;
+  HttpExchange http_;
+  std::uint64_t received_total_ = 0;
   bool closed_by_us_ = false;
   bool paused_ = false;
-  bool reading_ = false;                // a read loop is running
-  std::unique_ptr<char[]> tcp_buffer_;  // what the TCP read loop reads into
+  bool reading_ = false;  // a read loop is running
   std::string peer_;
-  ResponseReader http_;
-  RequestSniffer sniffer_;
 };
 
 }  // namespace parley::harness

@@ -81,10 +81,10 @@ TEST_F(ConnectionTest, ConnectsReadsAndSends) {
   ASSERT_TRUE(*ok) << error;
   tcp::socket peer = acceptor.accept();
   asio::write(peer, asio::buffer(std::string("hello")));
-  RunUntil([&] { return c->inbox().bytes.size() == 5; }, milliseconds(2000));
-  EXPECT_EQ(c->inbox().bytes, "hello");
-  c->Consume(2);
-  EXPECT_EQ(c->inbox().bytes, "llo");
+  RunUntil([&] { return c->inbox().bytes().size() == 5; }, milliseconds(2000));
+  EXPECT_EQ(c->inbox().bytes(), "hello");
+  c->inbox().Consume(2);
+  EXPECT_EQ(c->inbox().bytes(), "llo");
   c->Close();
 }
 
@@ -186,7 +186,7 @@ TEST_F(ConnectionTest, WaitForChangeEndsAtTheDeadlineOrOnArrival) {
   EXPECT_GE(Clock::now() - start, milliseconds(50));
   asio::write(peer, asio::buffer(std::string("x")));
   EXPECT_EQ(wait(milliseconds(5000)), std::optional<bool>(true));
-  EXPECT_EQ(c->inbox().bytes, "x");
+  EXPECT_EQ(c->inbox().bytes(), "x");
   c->Close();
 }
 

@@ -3,22 +3,14 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "harness/play/matcher.h"
+#include "harness/play/expectation.h"
 #include "harness/scenario/payload.h"
-#include "harness/text/bytes_text.h"
 
 namespace parley::harness {
 namespace {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
-
-std::string ShowBytes(std::string_view bytes) {
-  constexpr std::size_t kShow = 300;
-  if (bytes.size() <= kShow) return "\"" + EscapeBytes(bytes) + "\"";
-  return "\"" + EscapeBytes(bytes.substr(0, kShow)) + "\"... (" + std::to_string(bytes.size()) +
-         " bytes)";
-}
 
 // The sizes of the pieces a send with a split is written in.
 std::vector<std::size_t> Pieces(const SendStep& send, std::size_t total) {
@@ -309,10 +301,11 @@ asio::awaitable<std::string> Player::Send(const Step& step, const SendStep& send
   std::string bytes;
   std::string error;
   if (!RenderPayload(send.payload, vars_, &bytes, &error)) co_return error;
-  std::vector<std::string> methods =
-      send.methods ? *send.methods : connection->sniffer().Feed(bytes);
-  for (const std::string& m : methods)
-    connection->http().ExpectResponseTo(m);
+  if (send.methods) {
+    connection->http().Sent(*send.methods);
+  } else {
+    connection->http().Sent(bytes);
+  }
   std::vector<std::size_t> pieces;  // empty: all of it at once
   if (!send.split.empty()) pieces = Pieces(send, bytes.size());
   std::size_t offset = 0;
@@ -332,82 +325,19 @@ asio::awaitable<std::string> Player::Send(const Step& step, const SendStep& send
   co_return "";
 }
 
-// Judges the next `count` responses as they arrive, and takes them only once every one has
-// arrived and passed: a failed expectation consumes nothing, so a retry looks at them again.
-Verdict Player::CheckHttp(Connection& connection, const ExpectStep& expect) {
-  ResponseReader& reader = connection.http();
-  Inbox inbox = connection.inbox();
-  if (!inbox.bytes.empty() && !reader.failed()) {
-    connection.Consume(reader.Feed(inbox.bytes));
-    inbox = connection.inbox();
-  }
-  if (inbox.end != Inbox::End::kOpen && inbox.bytes.empty() && !connection.http_eof_fed &&
-      !reader.failed()) {
-    reader.FeedEof();
-    connection.http_eof_fed = true;
-  }
-  const std::size_t count = expect.http.count;
-  std::size_t arrived = 0;
-  std::vector<std::string> captures;
-  for (; arrived < count; ++arrived) {
-    const HttpResponse* response = reader.Peek(arrived);
-    if (response == nullptr) break;
-    Verdict verdict = CheckResponse(expect.http, *response,
-                                    connection.responses_taken + arrived + 1, arrived, vars_);
-    if (verdict.kind == Verdict::Kind::kFail) return verdict;
-    captures = std::move(verdict.captures);
-  }
-  if (arrived == count) {
-    for (std::size_t i = 0; i < count; ++i)
-      reader.Next();
-    connection.responses_taken += count;
-    Verdict pass;
-    pass.kind = Verdict::Kind::kPass;
-    pass.captures = std::move(captures);
-    return pass;
-  }
-  std::string so_far = count == 1 ? ""
-                                  : " (after " + std::to_string(arrived) + " of the " +
-                                        std::to_string(count) + " expected responses)";
-  if (reader.failed()) {
-    return Verdict::Fail("the response is malformed" + so_far + ": " + reader.error() +
-                         (inbox.bytes.empty() ? "" : "\nunread bytes: " + ShowBytes(inbox.bytes)));
-  }
-  if (inbox.end != Inbox::End::kOpen) {
-    return Verdict::Fail(
-        DescribeEnd(inbox) +
-        (reader.in_progress() ? " in the middle of a response" : " before a response arrived") +
-        so_far);
-  }
-  return Verdict::Wait();
-}
-
 asio::awaitable<std::string> Player::Expect(const Step& step, const ExpectStep& expect) {
   auto it = connections_.find(expect.on);
   if (it == connections_.end()) co_return "connection '" + expect.on + "' is not open";
   std::shared_ptr<Connection> connection = it->second;
+  std::string error;
+  std::unique_ptr<Expectation> expectation = BindExpectation(expect, vars_, &error);
+  if (!expectation) co_return error;
   bool silence = expect.kind == ExpectStep::Kind::kSilence;
   Duration waited = silence ? expect.silence : Scaled(step.timeout);
   TimePoint deadline = Clock::now() + waited;
   for (;;) {
-    Verdict verdict;
-    if (expect.kind == ExpectStep::Kind::kHttp) {
-      verdict = CheckHttp(*connection, expect);
-    } else {
-      ResponseReader& reader = connection->http();
-      bool pending_response =
-          reader.completed() > connection->responses_taken || reader.in_progress();
-      if (pending_response && (silence || expect.kind == ExpectStep::Kind::kClosed ||
-                               expect.kind == ExpectStep::Kind::kReset)) {
-        verdict =
-            Verdict::Fail("another HTTP response arrived first (response " +
-                          std::to_string(connection->responses_taken + 1) + " on the connection)");
-      } else {
-        verdict = CheckStream(expect, connection->inbox(), vars_);
-      }
-    }
+    Verdict verdict = expectation->Judge(connection->inbox(), connection->http());
     if (verdict.kind == Verdict::Kind::kPass) {
-      connection->Consume(verdict.consumed);
       for (std::size_t i = 0; i < expect.capture.size() && i < verdict.captures.size(); ++i) {
         vars_.Set(expect.capture[i], verdict.captures[i]);
       }
@@ -418,21 +348,7 @@ asio::awaitable<std::string> Player::Expect(const Step& step, const ExpectStep& 
     bool changed = co_await connection->WaitForChange(deadline);
     if (!changed && Clock::now() >= deadline) {
       if (silence) co_return "";
-      if (expect.kind == ExpectStep::Kind::kHttp) {
-        std::size_t count = expect.http.count;
-        std::size_t arrived = 0;
-        while (arrived < count && connection->http().Peek(arrived) != nullptr)
-          ++arrived;
-        std::string what = count == 1 ? std::string("no response arrived")
-                                      : "only " + std::to_string(arrived) + " of " +
-                                            std::to_string(count) + " expected responses arrived";
-        if (connection->http().in_progress()) {
-          what = count == 1 ? "a response started but did not finish"
-                            : what + "; the next started but did not finish";
-        }
-        co_return what + " within " + FormatDuration(waited);
-      }
-      co_return DescribeTimeout(expect, connection->inbox(), vars_, waited);
+      co_return expectation->DescribeTimeout(connection->inbox(), connection->http(), waited);
     }
   }
 }

@@ -64,7 +64,6 @@ class Player {
   static boost::asio::awaitable<std::string> Done(std::string failure);
   boost::asio::awaitable<std::string> SleepFor(Duration duration);
 
-  Verdict CheckHttp(Connection& connection, const ExpectStep& expect);
   // A target that exited although nothing asked it to: its description, else empty.
   std::string DeadTarget();
   boost::asio::awaitable<void> Finish(ScenarioResult* result);

@@ -252,6 +252,20 @@ bool UnescapeText(std::string_view text, std::string* out, std::string* error) {
   return true;
 }
 
+std::string ShowBytes(std::string_view bytes, std::size_t max) {
+  if (bytes.size() <= max) return "\"" + EscapeBytes(bytes) + "\"";
+  return "\"" + EscapeBytes(bytes.substr(0, max)) + "\"... (" + std::to_string(bytes.size()) +
+         " bytes)";
+}
+
+std::string ShowTail(std::string_view bytes, std::size_t max, std::uint64_t total) {
+  total = std::max<std::uint64_t>(total, bytes.size());
+  if (total <= max) return ShowBytes(bytes, max);
+  const std::string_view tail = bytes.substr(bytes.size() - std::min(max, bytes.size()));
+  return "...\"" + EscapeBytes(tail) + "\" (last " + std::to_string(tail.size()) + " of " +
+         std::to_string(total) + " bytes)";
+}
+
 std::size_t FirstDifference(std::string_view expected, std::string_view actual) {
   const auto [e, a] = std::mismatch(expected.begin(), expected.end(), actual.begin(), actual.end());
   if (e == expected.end() && a == actual.end()) return std::string_view::npos;

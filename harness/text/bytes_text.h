@@ -4,6 +4,7 @@
 #define PARLEY_HARNESS_TEXT_BYTES_TEXT_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,14 @@ std::string EscapeBytes(std::string_view bytes);
 // error. On error returns false and sets `*error` (with the offending offset) and leaves `*out`
 // unspecified.
 bool UnescapeText(std::string_view text, std::string* out, std::string* error);
+
+// `bytes` escaped, in double quotes, for messages; past `max` bytes cut as
+// `"first max bytes"... (N bytes)`.
+std::string ShowBytes(std::string_view bytes, std::size_t max = 300);
+
+// The end of `bytes` the same way: `..."last max bytes" (last max of N bytes)` when cut. When
+// `bytes` is only the end of a longer stream, `total` (if larger) is the stream's length.
+std::string ShowTail(std::string_view bytes, std::size_t max = 300, std::uint64_t total = 0);
 
 // Index of the first byte where `a` and `b` differ; the shorter length when one is a prefix of
 // the other; npos when they are equal.

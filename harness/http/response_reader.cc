@@ -1,4 +1,4 @@
-#include "harness/text/response_reader.h"
+#include "harness/http/response_reader.h"
 
 #include <algorithm>
 #include <array>
@@ -241,8 +241,13 @@ std::size_t ResponseReader::Feed(std::string_view bytes) {
   std::size_t used = 0;
   while (used < bytes.size() && !failed()) {
     const std::string_view rest = bytes.substr(used);
+    const std::uint64_t start = offset_;
+    const bool in_head = !head_read_;
     const std::size_t taken = Consume(rest);
-    current_.raw.append(rest.substr(0, taken));
+    if (in_head) {
+      const std::uint64_t head = head_read_ ? head_end_ - start : taken;
+      current_.head.append(rest.substr(0, static_cast<std::size_t>(head)));
+    }
     used += taken;
     if (state_ == State::kComplete) {
       FinishResponse();
@@ -353,7 +358,7 @@ std::size_t ResponseReader::ConsumeRun(std::string_view bytes) {
 
 std::size_t ResponseReader::ConsumeLengthBody(std::string_view bytes) {
   const auto taken = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, bytes.size()));
-  current_.body.append(bytes.substr(0, taken));
+  AddBody(bytes.substr(0, taken));
   remaining_ -= taken;
   offset_ += taken;
   if (remaining_ == 0) state_ = State::kComplete;
@@ -361,9 +366,9 @@ std::size_t ResponseReader::ConsumeLengthBody(std::string_view bytes) {
 }
 
 std::size_t ResponseReader::ConsumeCloseBody(std::string_view bytes) {
-  const std::size_t room = limits_.max_body - current_.body.size();
+  const std::size_t room = limits_.max_body - current_.body_size;
   const std::size_t taken = std::min(room, bytes.size());
-  current_.body.append(bytes.substr(0, taken));
+  AddBody(bytes.substr(0, taken));
   offset_ += taken;
   if (taken < bytes.size()) {
     Fail(offset_, "the body exceeds the " + std::to_string(limits_.max_body) + "-byte limit");
@@ -373,7 +378,7 @@ std::size_t ResponseReader::ConsumeCloseBody(std::string_view bytes) {
 
 std::size_t ResponseReader::ConsumeChunkData(std::string_view bytes) {
   const auto taken = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, bytes.size()));
-  current_.body.append(bytes.substr(0, taken));
+  AddBody(bytes.substr(0, taken));
   remaining_ -= taken;
   offset_ += taken;
   if (remaining_ == 0) state_ = State::kChunkDataCr;
@@ -571,6 +576,8 @@ bool ResponseReader::EmptyLineLf(char c) {
 }
 
 bool ResponseReader::EndOfHead() {
+  head_read_ = true;
+  head_end_ = offset_ + 1;  // after this LF
   Framing framing;
   Problem problem = framing.Read(current_.headers, field_offsets_);
   if (problem.what.empty()) problem = framing.ForbiddenIn(current_.status);
@@ -624,7 +631,7 @@ bool ResponseReader::StartBody(std::string_view method, const Framing& framing) 
 bool ResponseReader::ChunkSizeByte(char c) {
   const int digit = HexValue(c);
   if (digit >= 0) {
-    const std::uint64_t room = limits_.max_body - current_.body.size();
+    const std::uint64_t room = limits_.max_body - current_.body_size;
     const auto value = static_cast<std::uint64_t>(digit);
     if (room < value || chunk_size_ > (room - value) / 16) {
       return Fail(offset_, "the chunked body exceeds the " + std::to_string(limits_.max_body) +
@@ -750,7 +757,13 @@ void ResponseReader::FinishResponse() {
   chunk_size_ = 0;
   remaining_ = 0;
   in_trailers_ = false;
+  head_read_ = false;
   field_offsets_.clear();
+}
+
+void ResponseReader::AddBody(std::string_view bytes) {
+  current_.body_size += bytes.size();
+  if (completed_ >= discard_bodies_through_) current_.body.append(bytes);
 }
 
 std::string ResponseReader::Place() const {
@@ -767,8 +780,8 @@ std::string ResponseReader::Place() const {
     case State::kEmptyLineLf:
       return in_trailers_ ? "in the trailer section" : "in the header section";
     case State::kLengthBody:
-      return "after " + std::to_string(current_.body.size()) + " of " +
-             std::to_string(current_.body.size() + remaining_) + " body bytes";
+      return "after " + std::to_string(current_.body_size) + " of " +
+             std::to_string(current_.body_size + remaining_) + " body bytes";
     case State::kChunkData:
       return "inside a chunk, " + std::to_string(remaining_) + " of its " +
              std::to_string(chunk_size_) + " bytes missing";

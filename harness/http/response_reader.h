@@ -21,8 +21,8 @@
 //   while (auto r = reader.Next()) { ... }   // or look first: reader.Peek(0)
 //   reader.FeedEof();                  // the peer closed: completes a close-delimited body
 //   if (reader.failed()) { reader.error() ... }
-#ifndef PARLEY_HARNESS_TEXT_RESPONSE_READER_H_
-#define PARLEY_HARNESS_TEXT_RESPONSE_READER_H_
+#ifndef PARLEY_HARNESS_HTTP_RESPONSE_READER_H_
+#define PARLEY_HARNESS_HTTP_RESPONSE_READER_H_
 
 #include <cstddef>
 #include <cstdint>
@@ -39,11 +39,12 @@ struct HttpResponse {
   int status = 0;
   std::string reason;
   std::vector<std::pair<std::string, std::string>> headers;  // in order, names as received
-  std::string body;                                          // decoded (chunked removed)
-  bool interim = false;                                      // a 1xx response (e.g. 100 Continue)
-  bool chunked = false;                                      // the body was chunked
-  bool close_delimited = false;                              // the body ended with the connection
-  std::string raw;  // the exact bytes of this response, for transcripts
+  std::string body;              // decoded (chunked removed); empty when not kept
+  std::size_t body_size = 0;     // the decoded body's length, kept or not
+  bool interim = false;          // a 1xx response (e.g. 100 Continue)
+  bool chunked = false;          // the body was chunked
+  bool close_delimited = false;  // the body ended with the connection
+  std::string head;  // the exact bytes of the status line and header section, for messages
   std::vector<std::pair<std::string, std::string>> trailers;  // of a chunked body, in order
 
   // Case-insensitive lookup of the first field with this name.
@@ -85,6 +86,11 @@ class ResponseReader {
   // The i-th complete response not yet taken (0: the one Next() would return), or nullptr.
   // Valid until the next call of Feed, FeedEof or Next.
   const HttpResponse* Peek(std::size_t i) const { return i < ready_.size() ? &ready_[i] : nullptr; }
+
+  // The bodies of responses 1 to `response` (counted from the first on the connection, in the
+  // order they complete, interim ones included) are measured (body_size) but not kept, so a
+  // check that needs only their length holds no body in memory.
+  void DiscardBodiesThrough(std::size_t response) { discard_bodies_through_ = response; }
 
   // Responses completed so far on this connection, interim ones included.
   std::size_t completed() const { return completed_; }
@@ -188,6 +194,7 @@ class ResponseReader {
   bool EndOfHead();
   bool StartBody(std::string_view method, const Framing& framing);
   void FinishResponse();
+  void AddBody(std::string_view bytes);
   std::string Place() const;
   bool Fail(std::uint64_t at, std::string_view what);
 
@@ -209,6 +216,9 @@ class ResponseReader {
   bool in_trailers_ = false;
   bool switch_after_ = false;  // the current response ends HTTP/1.x on the connection
   bool eof_ = false;
+  bool head_read_ = false;      // the current response's head is complete
+  std::uint64_t head_end_ = 0;  // the offset after it
+  std::size_t discard_bodies_through_ = 0;
   std::string field_name_;
   std::string field_value_;
   std::uint64_t field_start_ = 0;
@@ -217,4 +227,4 @@ class ResponseReader {
 
 }  // namespace parley::harness
 
-#endif  // PARLEY_HARNESS_TEXT_RESPONSE_READER_H_
+#endif  // PARLEY_HARNESS_HTTP_RESPONSE_READER_H_

@@ -1,0 +1,49 @@
+// BoundMatch: a scenario's TextMatch made ready to judge text many times: its variables
+// substituted (values quoted for a regex) and its regex compiled, once, when the step that
+// uses it starts.
+#ifndef PARLEY_HARNESS_PLAY_BOUND_MATCH_H_
+#define PARLEY_HARNESS_PLAY_BOUND_MATCH_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/scenario/regex.h"
+#include "harness/scenario/scenario.h"
+#include "harness/scenario/template.h"
+
+namespace parley::harness {
+
+class BoundMatch {
+ public:
+  // On an undefined variable, or a regex that no longer compiles once values are in, returns
+  // nullopt and says why in `*error`.
+  static std::optional<BoundMatch> Bind(const TextMatch& match, const Variables& vars,
+                                        std::string* error);
+
+  // True when `text` matches; then appends the regex groups, in order, to `*groups` (if given).
+  bool Matches(std::string_view text, std::vector<std::string>* groups = nullptr) const;
+
+  // "exactly "x"", "containing "x"", "matching /x/": for messages.
+  std::string Describe() const;
+
+  // Why `actual` does not match: a marked diff for exact text, else what was expected and
+  // what arrived.
+  std::string ExplainMismatch(std::string_view actual) const;
+
+  TextMatch::Kind kind() const { return kind_; }
+
+ private:
+  TextMatch::Kind kind_ = TextMatch::Kind::kExact;
+  std::string text_;  // the pattern with its variables substituted
+  std::optional<Regex> regex_;
+};
+
+// Binds each match of `matches`; nullopt on the first that fails.
+std::optional<std::vector<BoundMatch>> BindAll(const std::vector<TextMatch>& matches,
+                                               const Variables& vars, std::string* error);
+
+}  // namespace parley::harness
+
+#endif  // PARLEY_HARNESS_PLAY_BOUND_MATCH_H_

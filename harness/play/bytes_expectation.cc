@@ -1,0 +1,167 @@
+#include <string.h>
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
+#include "harness/play/bound_match.h"
+#include "harness/play/expectation_kinds.h"
+#include "harness/scenario/payload.h"
+#include "harness/text/bytes_text.h"
+
+namespace parley::harness {
+namespace {
+
+// Exactly the expected bytes come next. Each call compares only the bytes that arrived since
+// the last one.
+class BytesExpectation : public Expectation {
+ public:
+  explicit BytesExpectation(std::string expected) : expected_(std::move(expected)) {}
+
+  Verdict Judge(Inbox& inbox, HttpExchange&) override {
+    const std::string_view got = inbox.bytes();
+    const std::size_t n = std::min(expected_.size(), got.size());
+    if (n > compared_ &&
+        std::memcmp(expected_.data() + compared_, got.data() + compared_, n - compared_) != 0) {
+      return Verdict::Fail("the bytes differ:\n" +
+                           RenderDiff(expected_, got.substr(0, expected_.size() + 40)));
+    }
+    compared_ = n;
+    if (got.size() >= expected_.size()) {
+      inbox.Consume(expected_.size());
+      return Verdict::Pass();
+    }
+    if (inbox.open()) return Verdict::Wait();
+    return Verdict::Fail(inbox.DescribeEnd() + " after " + std::to_string(got.size()) + " of " +
+                         std::to_string(expected_.size()) + " expected bytes:\n" +
+                         RenderDiff(expected_, got));
+  }
+
+  std::string DescribeTimeout(const Inbox& inbox, const HttpExchange&,
+                              Duration waited) const override {
+    return "only " + std::to_string(inbox.size()) + " of " + std::to_string(expected_.size()) +
+           " expected bytes arrived within " + FormatDuration(waited) + ":\n" +
+           RenderDiff(expected_, inbox.bytes());
+  }
+
+ private:
+  std::string expected_;
+  std::size_t compared_ = 0;  // bytes at the front already found equal
+};
+
+// The expected bytes arrive, after anything. Each call searches only where a match could
+// start among the new bytes; what can no longer start a match is consumed as it is passed
+// over (a tail is kept for messages), so a long stream needs little memory.
+class ContainsExpectation : public Expectation {
+ public:
+  explicit ContainsExpectation(std::string needle) : needle_(std::move(needle)) {}
+
+  Verdict Judge(Inbox& inbox, HttpExchange&) override {
+    const std::string_view got = inbox.bytes();
+    const std::size_t at = Find(got);
+    if (at != std::string_view::npos) {
+      inbox.Consume(at + needle_.size());
+      return Verdict::Pass();
+    }
+    from_ = std::max(from_, got.size() - std::min(got.size(), needle_.size() - 1));
+    if (!inbox.open()) {
+      return Verdict::Fail(inbox.DescribeEnd() + " before " + ShowBytes(needle_) +
+                           " arrived; received " + ShowTail(got, kShown, dropped_ + got.size()));
+    }
+    if (from_ > kDropAfter) {
+      const std::size_t drop = std::min(from_, got.size() - std::min(got.size(), kShown));
+      inbox.Consume(drop);
+      dropped_ += drop;
+      from_ -= drop;
+    }
+    return Verdict::Wait();
+  }
+
+  std::string DescribeTimeout(const Inbox& inbox, const HttpExchange&,
+                              Duration waited) const override {
+    const std::uint64_t total = dropped_ + inbox.size();
+    return ShowBytes(needle_) + " did not arrive within " + FormatDuration(waited) + "; received " +
+           (total == 0 ? std::string("nothing") : ShowTail(inbox.bytes(), kShown, total));
+  }
+
+ private:
+  static constexpr std::size_t kShown = 300;          // bytes of the tail a message shows
+  static constexpr std::size_t kDropAfter = 1 << 20;  // searched bytes held before dropping
+
+  std::size_t Find(std::string_view got) const {
+    if (needle_.empty()) return 0;
+    if (got.size() < from_ + needle_.size()) return std::string_view::npos;
+    const void* found =
+        ::memmem(got.data() + from_, got.size() - from_, needle_.data(), needle_.size());
+    if (found == nullptr) return std::string_view::npos;
+    return static_cast<std::size_t>(static_cast<const char*>(found) - got.data());
+  }
+
+  std::string needle_;
+  std::size_t from_ = 0;       // no match starts before this offset into the inbox
+  std::uint64_t dropped_ = 0;  // bytes consumed while searching
+};
+
+// The next UDP datagram, whole: matched as text, or compared as exact bytes.
+class DatagramExpectation : public Expectation {
+ public:
+  DatagramExpectation(std::optional<BoundMatch> text, std::string bytes)
+      : text_(std::move(text)), bytes_(std::move(bytes)) {}
+
+  Verdict Judge(Inbox& inbox, HttpExchange&) override {
+    if (!inbox.datagrams()) return Verdict::Fail("internal: 'datagram' needs a UDP connection");
+    const std::size_t end = inbox.FirstDatagramEnd();
+    if (end == std::string_view::npos) {
+      if (inbox.open()) return Verdict::Wait();
+      return Verdict::Fail(inbox.DescribeEnd() + " before a datagram arrived");
+    }
+    const std::string_view datagram = inbox.bytes().substr(0, end);
+    if (inbox.mid_datagram()) {
+      return Verdict::Fail(
+          "an earlier expectation consumed the start of the next datagram, so it cannot be "
+          "checked whole; what is left of it: " +
+          ShowBytes(datagram));
+    }
+    std::vector<std::string> groups;
+    if (text_ && !text_->Matches(datagram, &groups)) {
+      return Verdict::Fail("the datagram differs:\n" + text_->ExplainMismatch(datagram));
+    }
+    if (!text_ && datagram != bytes_) {
+      return Verdict::Fail("the datagram differs:\n" + RenderDiff(bytes_, datagram));
+    }
+    inbox.ConsumeDatagram();
+    return Verdict::Pass(std::move(groups));
+  }
+
+  std::string DescribeTimeout(const Inbox&, const HttpExchange&, Duration waited) const override {
+    return "no datagram arrived within " + FormatDuration(waited) + " (expected " +
+           (text_ ? text_->Describe() : ShowBytes(bytes_)) + ")";
+  }
+
+ private:
+  std::optional<BoundMatch> text_;
+  std::string bytes_;  // without text_
+};
+
+}  // namespace
+
+std::unique_ptr<Expectation> BindBytes(const ExpectStep& expect, const Variables& vars,
+                                       std::string* error) {
+  if (expect.kind == ExpectStep::Kind::kDatagram && !expect.lines.empty()) {
+    auto text = BoundMatch::Bind(expect.lines[0], vars, error);
+    if (!text) return nullptr;
+    return std::make_unique<DatagramExpectation>(std::move(text), "");
+  }
+  std::string bytes;
+  if (!RenderPayload(expect.bytes, vars, &bytes, error)) return nullptr;
+  switch (expect.kind) {
+    case ExpectStep::Kind::kBytes:
+      return std::make_unique<BytesExpectation>(std::move(bytes));
+    case ExpectStep::Kind::kContains:
+      return std::make_unique<ContainsExpectation>(std::move(bytes));
+    default:
+      return std::make_unique<DatagramExpectation>(std::nullopt, std::move(bytes));
+  }
+}
+
+}  // namespace parley::harness
