@@ -211,5 +211,8 @@ def main(argv):
         return 2
     except subprocess.CalledProcessError as e:
         return e.returncode
+    except OSError as e:  # a program that cannot start (afl-fuzz missing), a folder not writable
+        print("ci/fuzz.sh: %s" % e, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
