@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The runner's overhead: builds the release flavour into build/bench-runner and plays 1,000
+# The runner's overhead: builds the bench preset into build/bench and plays 1,000
 # one-request HTTP scenarios against http-server, next to a plain Asio client making the same
 # 1,000 exchanges; prints both and the ratio (parley/plain).
 set -euo pipefail
@@ -8,8 +8,8 @@ usage() {
   cat <<'USAGE'
 usage: ci/bench-runner.sh [--no-setup] [--count N] [--rounds R]
 
-Builds runner_bench, http-server and parley with -O2 into build/bench-runner, then runs
-runner_bench (median of R rounds of N exchanges each; default 1000 and 5).
+Builds runner_bench, http-server and parley with the bench preset (-O2) into build/bench, then
+runs runner_bench (median of R rounds of N exchanges each; default 1000 and 5).
 
   --no-setup   skip the package check
   -h, --help   this text
@@ -31,8 +31,6 @@ done
 cd "$(dirname "$0")/.."
 [ "$setup" -eq 0 ] || ci/setup.sh build
 
-build=build/bench-runner
-cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=g++ -DCMAKE_BUILD_TYPE=Release \
-  -DCMAKE_CXX_FLAGS_RELEASE="-O2 -g -DNDEBUG" -DPARLEY_BENCHMARKS=ON >/dev/null
-cmake --build "$build" --target runner_bench http-server parley -j "$(nproc)"
-"$build/bin/runner_bench" --server "$build/bin/http-server" "${bench_args[@]}"
+cmake --preset bench >/dev/null
+cmake --build --preset bench --target runner_bench http-server parley -j "$(nproc)"
+build/bench/bin/runner_bench --server build/bench/bin/http-server "${bench_args[@]}"

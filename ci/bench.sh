@@ -7,4 +7,4 @@
 # See docs/benchmarks.md; `ci/bench.sh --help` for the options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec python3 ci/bench/bench.py "$@"
+exec python3 -m ci.bench "$@"

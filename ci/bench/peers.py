@@ -41,6 +41,13 @@ def wait_for_port(port, timeout, proc=None):
     raise PeerError("nothing listens on 127.0.0.1:%d after %ss" % (port, timeout))
 
 
+def check_page(port, name):
+    """Raises PeerError unless the server on `port` serves the benchmark's page."""
+    status, _, body = get(port)
+    if status != 200 or body != HOLA_MUNDO:
+        raise PeerError("%s does not serve the page: %d %r" % (name, status, body[:80]))
+
+
 def get(port, path="/", timeout=5.0):
     """One HTTP/1.1 request on a fresh connection; returns (status, headers text, body)."""
     request = "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n" % path
@@ -175,6 +182,19 @@ def process_tree(pid):
         tree.append(p)
         todo.extend(children.get(p, []))
     return tree
+
+
+def cpu_seconds(pid):
+    """User and system CPU seconds of `pid` and its descendants so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for p in process_tree(pid):
+        try:
+            fields = Path("/proc/%d/stat" % p).read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
 
 
 def memory_kib(pid):

@@ -6,6 +6,10 @@
 # The services run it inside the image of ci/oss-fuzz/Dockerfile, with the source in
 # $SRC/parley. To try it on a workstation, set the same variables (docs/fuzzing.md shows how).
 #
+# What it packs follows the conventions of ci/fuzz/conventions.py (the campaign's and the
+# benchmarks'): seeds in corpus/<fuzzer>/ and corpus/regressions/<fuzzer>/, corpus/<fuzzer>.dict,
+# corpus/<fuzzer>.options; fuzz_empty, the exec/s ceiling, is left out. Change them together.
+#
 # parley links Debian/Ubuntu's yaml-cpp, RE2 and Boost.Program_options, which are built against
 # libstdc++, so -stdlib=libc++ is dropped from the flags; MemorySanitizer is therefore not
 # supported (project.yaml lists address and undefined).
