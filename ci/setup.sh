@@ -15,7 +15,7 @@ groups:
   test    real peers the tests talk to: curl, ncat, netcat-openbsd, nginx-light, chromium;
           patch (ci/fault-injection.sh)
   fuzz    AFL++ and zip (second fuzz engine, OSS-Fuzz seed archives)
-  bench   wrk, nginx-light, ncat, linux-perf, valgrind
+  bench   wrk, nginx-light, ncat, linux-perf, valgrind, time
   all     every group above
 USAGE
 }
@@ -24,7 +24,7 @@ declare -A groups=(
   [build]="cmake ninja-build g++ make python3 pkg-config libboost-dev libboost-program-options-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev clang-format-14"
   [test]="curl ncat netcat-openbsd nginx-light chromium procps patch"
   [fuzz]="afl++ zip"
-  [bench]="wrk nginx-light ncat linux-perf valgrind procps"
+  [bench]="wrk nginx-light ncat linux-perf valgrind procps time"
 )
 
 selected=()

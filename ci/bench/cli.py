@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ci.bench import chat, fuzz, http_server, memory, parser, peers, profiles, runner
+from ci.bench import chat, fuzz, http_server, memory, parser, peers, profiles, runner, stream
 from ci.bench.build import build
 from ci.bench.context import ROOT, Context, log
 from ci.bench.peers import PeerError
@@ -23,14 +23,15 @@ from ci.bench.table import print_table, write_outputs
 
 # Each section's module has run(ctx), which returns its rows, and TARGETS, what it needs built.
 SECTIONS = {"parser": parser, "http-server": http_server, "memory": memory, "chat": chat,
-            "runner": runner, "fuzz": fuzz}
+            "runner": runner, "stream": stream, "fuzz": fuzz}
 
 DESCRIPTION = """\
 Measures parley next to real peers, side by side in one run on this machine, and prints a table
 (also OUT/bench.md and OUT/bench.json): each figure, its reference from the same run, the ratio
 and the goal. Sections: the HTTP parser (vs Boost.Beast), http-server requests/s (vs nginx, with
 wrk) and memory per idle connection (vs nginx), chat-server fan-out and latency (vs ncat --chat),
-the runner (vs a plain Asio client) and the fuzzers' exec/s (vs an empty fuzz target).
+the runner (vs a plain Asio client), judging long streams (vs a plain client reading them) and
+the fuzzers' exec/s (vs an empty fuzz target).
 
 Installs the peers (ci/setup.sh build bench), builds the release flavour into build/bench (and
 the fuzzers with the fuzz preset into build/bench-fuzz), starts and stops every process itself on

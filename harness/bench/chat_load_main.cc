@@ -7,17 +7,12 @@
 
 #include "harness/bench/chat_lines.h"
 #include "harness/bench/chat_load.h"
+#include "harness/bench/command_line.h"
 
 namespace {
 
 namespace po = boost::program_options;
 using parley::bench::ChatLoadOptions;
-
-int Usage(const po::options_description& options, const std::string& error) {
-  if (!error.empty()) std::cerr << "bench_chat_load: " << error << "\n";
-  std::cerr << "usage: bench_chat_load --port PORT [options]\n\n" << options;
-  return 2;
-}
 
 std::string Quoted(const std::string& text) {
   std::string out = "\"";
@@ -37,9 +32,9 @@ int main(int argc, char** argv) {
   ChatLoadOptions options;
   unsigned timeout_ms = 60000;
   unsigned settle_ms = 300;
-  po::options_description described("options");
+  parley::bench::CommandLine command("bench_chat_load", "bench_chat_load --port PORT [options]");
   // clang-format off
-  described.add_options()
+  command.Options()
     ("host", po::value(&host), "the relay's address (default 127.0.0.1)")
     ("port", po::value(&port)->required(), "the relay's port")
     ("mode", po::value(&mode), "fanout (default) or latency")
@@ -47,24 +42,16 @@ int main(int argc, char** argv) {
     ("lines", po::value(&options.lines), "lines sent, or timed in latency mode (default 10000)")
     ("payload", po::value(&options.payload_size), "bytes per line before its LF (default 40)")
     ("settle-ms", po::value(&settle_ms), "quiet time that ends the joins (default 300)")
-    ("timeout-ms", po::value(&timeout_ms), "give up after this long (default 60000)")
-    ("help,h", "this text");
+    ("timeout-ms", po::value(&timeout_ms), "give up after this long (default 60000)");
   // clang-format on
-  po::variables_map values;
-  try {
-    po::store(po::parse_command_line(argc, argv, described), values);
-    if (values.count("help")) return Usage(described, ""), 0;
-    po::notify(values);
-  } catch (const po::error& e) {
-    return Usage(described, e.what());
-  }
-  if (mode != "fanout" && mode != "latency") return Usage(described, "bad --mode " + mode);
+  if (auto exit_code = command.Parse(argc, argv)) return *exit_code;
+  if (mode != "fanout" && mode != "latency") return command.Usage("bad --mode " + mode);
   if (options.payload_size < parley::bench::kMinPayloadSize || options.clients < 2) {
-    return Usage(described, "--payload must be at least 11 and --clients at least 2");
+    return command.Usage("--payload must be at least 11 and --clients at least 2");
   }
   boost::system::error_code ec;
   options.server = {boost::asio::ip::make_address(host, ec), static_cast<unsigned short>(port)};
-  if (ec) return Usage(described, "bad --host " + host);
+  if (ec) return command.Usage("bad --host " + host);
   options.timeout = std::chrono::milliseconds(timeout_ms);
   options.settle = std::chrono::milliseconds(settle_ms);
 

@@ -7,17 +7,12 @@
 #include <iostream>
 #include <string>
 
+#include "harness/bench/command_line.h"
 #include "harness/bench/idle_clients.h"
 
 namespace {
 
 namespace po = boost::program_options;
-
-int Usage(const po::options_description& options, const std::string& error) {
-  if (!error.empty()) std::cerr << "bench_idle_clients: " << error << "\n";
-  std::cerr << "usage: bench_idle_clients --port PORT [options]\n\n" << options;
-  return 2;
-}
 
 }  // namespace
 
@@ -26,28 +21,21 @@ int main(int argc, char** argv) {
   unsigned port = 0;
   unsigned timeout_ms = 60000;
   parley::bench::IdleOptions options;
-  po::options_description described("options");
+  parley::bench::CommandLine command("bench_idle_clients",
+                                     "bench_idle_clients --port PORT [options]");
   // clang-format off
-  described.add_options()
+  command.Options()
     ("host", po::value(&host), "the server's address (default 127.0.0.1)")
     ("port", po::value(&port)->required(), "the server's port")
     ("count", po::value(&options.count), "connections (default 10000)")
     ("parallel", po::value(&options.parallel), "connections opened at once (default 200)")
-    ("timeout-ms", po::value(&timeout_ms), "give up opening after this long (default 60000)")
-    ("help,h", "this text");
+    ("timeout-ms", po::value(&timeout_ms), "give up opening after this long (default 60000)");
   // clang-format on
-  po::variables_map values;
-  try {
-    po::store(po::parse_command_line(argc, argv, described), values);
-    if (values.count("help")) return Usage(described, ""), 0;
-    po::notify(values);
-  } catch (const po::error& e) {
-    return Usage(described, e.what());
-  }
-  if (options.count < 1 || options.parallel < 1) return Usage(described, "bad --count");
+  if (auto exit_code = command.Parse(argc, argv)) return *exit_code;
+  if (options.count < 1 || options.parallel < 1) return command.Usage("bad --count");
   boost::system::error_code ec;
   options.server = {boost::asio::ip::make_address(host, ec), static_cast<unsigned short>(port)};
-  if (ec) return Usage(described, "bad --host " + host);
+  if (ec) return command.Usage("bad --host " + host);
   options.timeout = std::chrono::milliseconds(timeout_ms);
 
   boost::asio::io_context io;

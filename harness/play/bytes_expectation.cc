@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "harness/play/bound_match.h"
+#include "harness/play/byte_queue.h"
 #include "harness/play/expectation_kinds.h"
 #include "harness/scenario/payload.h"
 #include "harness/text/bytes_text.h"
@@ -13,40 +14,82 @@ namespace parley::harness {
 namespace {
 
 // Exactly the expected bytes come next. Each call compares only the bytes that arrived since
-// the last one.
+// the last one, against the expected bytes read as far as needed (a payload file is read as
+// the compare reaches it, never held whole), and consumes the bytes found equal (but the last
+// few, which a diff shows before a difference), so memory stays small whatever the size.
 class BytesExpectation : public Expectation {
  public:
-  explicit BytesExpectation(std::string expected) : expected_(std::move(expected)) {}
+  explicit BytesExpectation(PayloadReader expected) : expected_(std::move(expected)) {}
 
   Verdict Judge(Inbox& inbox, HttpExchange&) override {
-    const std::string_view got = inbox.bytes();
-    const std::size_t n = std::min(expected_.size(), got.size());
-    if (n > compared_ &&
-        std::memcmp(expected_.data() + compared_, got.data() + compared_, n - compared_) != 0) {
-      return Verdict::Fail("the bytes differ:\n" +
-                           RenderDiff(expected_, got.substr(0, expected_.size() + 40)));
+    const std::string_view got = inbox.bytes();  // from the expected byte consumed_ on
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(Left(), got.size()));
+    if (n > compared_) {
+      if (!Fill(n)) return Verdict::Fail(error_);
+      if (std::memcmp(window_.bytes().data() + compared_, got.data() + compared_, n - compared_) !=
+          0) {
+        return Verdict::Fail("the bytes differ:\n" + Diff(got.substr(0, n + kShownAfter)));
+      }
     }
     compared_ = n;
-    if (got.size() >= expected_.size()) {
-      inbox.Consume(expected_.size());
+    if (compared_ == Left()) {
+      inbox.Consume(compared_);
       return Verdict::Pass();
     }
-    if (inbox.open()) return Verdict::Wait();
-    return Verdict::Fail(inbox.DescribeEnd() + " after " + std::to_string(got.size()) + " of " +
-                         std::to_string(expected_.size()) + " expected bytes:\n" +
-                         RenderDiff(expected_, got));
+    if (!inbox.open()) {
+      return Verdict::Fail(inbox.DescribeEnd() + " after " + Received(inbox) + " of " +
+                           std::to_string(expected_.size()) + " expected bytes:\n" + Diff(got));
+    }
+    if (compared_ > kHeld) {
+      const std::size_t drop = compared_ - kContext;
+      inbox.Consume(drop);
+      window_.Consume(drop);
+      consumed_ += drop;
+      compared_ -= drop;
+    }
+    return Verdict::Wait();
   }
 
   std::string DescribeTimeout(const Inbox& inbox, const HttpExchange&,
                               Duration waited) const override {
-    return "only " + std::to_string(inbox.size()) + " of " + std::to_string(expected_.size()) +
-           " expected bytes arrived within " + FormatDuration(waited) + ":\n" +
-           RenderDiff(expected_, inbox.bytes());
+    return "only " + Received(inbox) + " of " + std::to_string(expected_.size()) +
+           " expected bytes arrived within " + FormatDuration(waited) + ":\n" + Diff(inbox.bytes());
   }
 
  private:
-  std::string expected_;
-  std::size_t compared_ = 0;  // bytes at the front already found equal
+  static constexpr std::size_t kContext = 64;      // equal bytes kept before the compare point
+  static constexpr std::size_t kShownAfter = 40;   // bytes a diff shows after a difference
+  static constexpr std::size_t kHeld = 64 * 1024;  // equal bytes held before consuming them
+  static constexpr std::size_t kReadAhead = 64 * 1024;
+
+  std::uint64_t Left() const { return expected_.size() - consumed_; }
+  std::string Received(const Inbox& inbox) const {
+    return std::to_string(consumed_ + inbox.size());
+  }
+
+  // Makes window_ hold the next `n` expected bytes (fewer at the end); false on a read error.
+  bool Fill(std::size_t n) const {
+    n = static_cast<std::size_t>(std::min<std::uint64_t>(n, Left()));
+    if (window_.size() >= n) return true;
+    const auto more = static_cast<std::size_t>(std::min<std::uint64_t>(
+        std::max(n - window_.size(), kReadAhead), expected_.size() - expected_.position()));
+    if (!expected_.Read(more, window_.Reserve(more), &error_)) return false;
+    window_.Commit(more);
+    return true;
+  }
+
+  // The expected bytes against `got`, both from where the inbox starts.
+  std::string Diff(std::string_view got) const {
+    if (!Fill(got.size() + kShownAfter + 1)) return error_;
+    return RenderDiff(window_.bytes(), got, kShownAfter, consumed_);
+  }
+
+  // Reading the expected bytes ahead changes no verdict, so it may happen while describing.
+  mutable PayloadReader expected_;
+  mutable ByteQueue window_;    // expected bytes from consumed_ on, as far as read
+  mutable std::string error_;   // why reading them failed
+  std::uint64_t consumed_ = 0;  // equal bytes consumed from the inbox
+  std::size_t compared_ = 0;    // equal bytes at the front of the inbox
 };
 
 // The expected bytes arrive, after anything. Each call searches only where a match could
@@ -152,11 +195,14 @@ std::unique_ptr<Expectation> BindBytes(const ExpectStep& expect, const Variables
     if (!text) return nullptr;
     return std::make_unique<DatagramExpectation>(std::move(text), "");
   }
+  if (expect.kind == ExpectStep::Kind::kBytes) {
+    auto expected = PayloadReader::Open(expect.bytes, vars, error);
+    if (!expected) return nullptr;
+    return std::make_unique<BytesExpectation>(std::move(*expected));
+  }
   std::string bytes;
   if (!RenderPayload(expect.bytes, vars, &bytes, error)) return nullptr;
   switch (expect.kind) {
-    case ExpectStep::Kind::kBytes:
-      return std::make_unique<BytesExpectation>(std::move(bytes));
     case ExpectStep::Kind::kContains:
       return std::make_unique<ContainsExpectation>(std::move(bytes));
     default:

@@ -32,7 +32,8 @@ class Expectation {
   // Judges the inbox as it is now. On kPass the expectation consumed what it matched (from the
   // inbox or, for HTTP, the responses). An expectation may also consume, while it waits, bytes
   // it can no longer use (a `contains` search drops what cannot start a match), so memory
-  // stays bounded by what it needs. Once it said kPass or kFail it is not called again.
+  // stays bounded by what it needs. Once it said kPass it is not called again; after kFail it
+  // may be (a retried step judges on), and says kFail again for the same reason.
   virtual Verdict Judge(Inbox& inbox, HttpExchange& http) = 0;
 
   // What to say when the step's deadline passed while Judge still said kWait.

@@ -191,6 +191,41 @@ TEST(BytesExpectation, ADifferenceIsFoundWhateverPieceItArrivesIn) {
   }
 }
 
+// A long compare consumes what it found equal as it goes, so the inbox holds about one read;
+// a difference far in is still shown in context and named by its place in the stream.
+TEST(BytesExpectation, ConsumesWhatMatchedAsItGoes) {
+  const std::string unit = "abcdefgh";
+  std::string stream;
+  for (int i = 0; i < (1 << 17); ++i)
+    stream += unit;
+  stream[700001] = 'X';
+  Judging j("bytes: {repeat: abcdefgh, count: 131072}");
+  Verdict v;
+  std::size_t at = 0;
+  for (; at < stream.size() && v.kind == Verdict::Kind::kWait; at += 65536) {
+    v = j.Add(std::string_view(stream).substr(at, 65536));
+    ASSERT_LE(j.inbox().size(), 2u * 65536);
+  }
+  ASSERT_EQ(v.kind, Verdict::Kind::kFail);
+  EXPECT_EQ(at, 720896u);  // found in the read that brought it
+  EXPECT_NE(v.message.find("  actual: ...\"bcdefghabcdefgh"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("abcdefghaXcdefgh"), std::string::npos) << v.message;
+  EXPECT_NE(v.message.find("^ byte 700001"), std::string::npos) << v.message;
+  EXPECT_EQ(j.Add("more").message, v.message) << "judged again, it fails again";
+
+  Judging whole("bytes: {repeat: abcdefgh, count: 131072}");
+  stream[700001] = 'b';
+  for (at = 0; at < stream.size(); at += 65536) {
+    ASSERT_EQ(whole.Add(std::string_view(stream).substr(at, 65536)).kind,
+              at + 65536 < stream.size() ? Verdict::Kind::kWait : Verdict::Kind::kPass);
+  }
+  EXPECT_TRUE(whole.inbox().empty());
+  Judging cut("bytes: {repeat: abcdefgh, count: 131072}");
+  cut.Add(std::string_view(stream).substr(0, 500000));
+  EXPECT_NE(cut.Timeout(Duration(1000)).find("only 500000 of 1048576 expected bytes arrived"),
+            std::string::npos);
+}
+
 TEST(ContainsExpectation, ConsumesThroughTheMatch) {
   Judging j("contains: needle");
   EXPECT_EQ(j.Add("hay need").kind, Verdict::Kind::kWait);

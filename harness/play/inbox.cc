@@ -1,48 +1,17 @@
 #include "harness/play/inbox.h"
 
 #include <algorithm>
-#include <cstring>
 
 namespace parley::harness {
-namespace {
-
-// An empty inbox that holds more than this gives its buffer back.
-constexpr std::size_t kKeptCapacity = 256 * 1024;
-
-}  // namespace
-
-char* Inbox::Reserve(std::size_t n) {
-  if (capacity_ - tail_ < n) Grow(n);
-  return data_.get() + tail_;
-}
-
-// Makes room for `n` more bytes: slides the unconsumed bytes to the front when the consumed
-// front is at least as large as they are (so each byte moves at most once per time it is
-// overtaken), else moves them to a buffer twice as large.
-void Inbox::Grow(std::size_t n) {
-  const std::size_t live = size();
-  if (head_ >= live && capacity_ - live >= n) {
-    std::memmove(data_.get(), data_.get() + head_, live);
-  } else {
-    const std::size_t capacity = std::max({capacity_ * 2, live + n, std::size_t{4096}});
-    auto grown = std::make_unique_for_overwrite<char[]>(capacity);
-    if (live > 0) std::memcpy(grown.get(), data_.get() + head_, live);
-    data_ = std::move(grown);
-    capacity_ = capacity;
-  }
-  head_ = 0;
-  tail_ = live;
-}
 
 void Inbox::Commit(std::size_t n) {
-  tail_ += n;
+  bytes_.Commit(n);
   if (datagrams_) datagram_ends_.push_back(consumed_ + size());
 }
 
 void Inbox::Append(std::string_view bytes) {
-  char* to = Reserve(bytes.size());
-  if (!bytes.empty()) std::memcpy(to, bytes.data(), bytes.size());
-  Commit(bytes.size());
+  bytes_.Append(bytes);
+  if (datagrams_) datagram_ends_.push_back(consumed_ + size());
 }
 
 void Inbox::Finish(End end, std::string detail) {
@@ -54,7 +23,7 @@ void Inbox::Finish(End end, std::string detail) {
 void Inbox::Consume(std::size_t n) {
   n = std::min(n, size());
   if (n == 0) return;
-  head_ += n;
+  bytes_.Consume(n);
   consumed_ += n;
   bool at_end = false;
   while (!datagram_ends_.empty() && datagram_ends_.front() <= consumed_) {
@@ -62,13 +31,6 @@ void Inbox::Consume(std::size_t n) {
     datagram_ends_.pop_front();
   }
   mid_datagram_ = datagrams_ && !at_end;
-  if (head_ == tail_) {
-    head_ = tail_ = 0;
-    if (capacity_ > kKeptCapacity) {
-      data_.reset();
-      capacity_ = 0;
-    }
-  }
 }
 
 std::string Inbox::DescribeEnd() const {

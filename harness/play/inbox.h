@@ -2,9 +2,8 @@
 // datagrams end among them, and how the receiving side ended. The connection appends at the
 // back; expectations read and consume from the front. No sockets: tests fill one by hand.
 //
-// Offsets in this interface count from the first unconsumed byte (bytes()[0]). Consuming is
-// amortized O(1): the buffer is compacted only when the consumed front is at least as large as
-// what is left, so a stream taken line by line costs linear time, not quadratic.
+// Offsets in this interface count from the first unconsumed byte (bytes()[0]). The bytes are a
+// ByteQueue: a stream taken line by line costs linear time, not quadratic.
 //
 //   Inbox inbox;
 //   char* to = inbox.Reserve(65536);       // room at the back
@@ -16,9 +15,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <memory>
 #include <string>
 #include <string_view>
+
+#include "harness/play/byte_queue.h"
 
 namespace parley::harness {
 
@@ -33,7 +33,7 @@ class Inbox {
 
   // Returns room for at least `n` bytes after the last one. Valid until the next call that
   // changes the inbox; only Commit makes what was written there part of it.
-  char* Reserve(std::size_t n);
+  char* Reserve(std::size_t n) { return bytes_.Reserve(n); }
   // The first `n` bytes of the reserved room join the inbox (UDP: as one datagram).
   // REQUIRES: `n` is at most what the last Reserve asked for.
   void Commit(std::size_t n);
@@ -48,9 +48,9 @@ class Inbox {
   // UDP: uses what is left of the first datagram, even when it is empty.
   void ConsumeDatagram();
 
-  std::string_view bytes() const { return {data_.get() + head_, tail_ - head_}; }
-  std::size_t size() const { return tail_ - head_; }
-  bool empty() const { return tail_ == head_; }
+  std::string_view bytes() const { return bytes_.bytes(); }
+  std::size_t size() const { return bytes_.size(); }
+  bool empty() const { return bytes_.empty(); }
   // Bytes consumed since the connection opened: the stream offset of bytes()[0].
   std::uint64_t consumed() const { return consumed_; }
 
@@ -78,12 +78,7 @@ class Inbox {
                 std::size_t* next) const;
 
  private:
-  void Grow(std::size_t n);
-
-  std::unique_ptr<char[]> data_;
-  std::size_t capacity_ = 0;
-  std::size_t head_ = 0;  // the first unconsumed byte in data_
-  std::size_t tail_ = 0;  // one past the last byte in data_
+  ByteQueue bytes_;
   std::uint64_t consumed_ = 0;
   std::deque<std::uint64_t> datagram_ends_;  // stream offsets, ascending, after consumed_
   bool datagrams_ = false;

@@ -24,25 +24,6 @@ TEST(Inbox, AppendsAndConsumesFromTheFront) {
   EXPECT_EQ(inbox.consumed(), 11u);
 }
 
-// Bytes survive every move the buffer makes while they are consumed a little at a time, and
-// the buffer does not grow beyond a small multiple of what it holds.
-TEST(Inbox, KeepsItsBytesAcrossCompactionAndGrowth) {
-  Inbox inbox;
-  std::string expected;
-  std::uint64_t next = 0;
-  for (int round = 0; round < 2000; ++round) {
-    std::string piece;
-    for (int i = 0; i < 1 + round % 97; ++i)
-      piece += static_cast<char>('a' + (next++ % 26));
-    inbox.Append(piece);
-    expected += piece;
-    const std::size_t take = (round * 7) % 90;
-    inbox.Consume(take);
-    expected.erase(0, std::min(take, expected.size()));
-    ASSERT_EQ(inbox.bytes(), expected) << "round " << round;
-  }
-}
-
 TEST(Inbox, FinishKeepsTheFirstEnd) {
   Inbox inbox;
   EXPECT_TRUE(inbox.open());

@@ -100,13 +100,16 @@ class LineExpectation : public Expectation {
   // In any order: each line must match some expected one; which pairs up is settled once all
   // have arrived.
   std::string Tally(std::string_view line) {
-    std::vector<bool>& row = matches_of_line_.emplace_back(matches_.size());
+    std::vector<bool> row(matches_.size());
     bool any = false;
     for (std::size_t j = 0; j < matches_.size(); ++j) {
       row[j] = matches_[j].Matches(line);
       any = any || row[j];
     }
-    if (any) return "";
+    if (any) {
+      matches_of_line_.push_back(std::move(row));
+      return "";
+    }
     std::string message = "line " + ShowBytes(line) + " matches none of the expected lines:";
     for (const BoundMatch& m : matches_)
       message += "\n  - " + m.Describe();

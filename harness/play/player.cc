@@ -107,6 +107,7 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
                 " failed; retrying: " + failure.substr(0, failure.find('\n')));
       co_await Sleep(step.retry_delay);
     }
+    retained_.reset();
     if (interrupted_) {
       result.status = ScenarioResult::Status::kInterrupted;
       result.message = "interrupted";
@@ -329,9 +330,13 @@ asio::awaitable<std::string> Player::Expect(const Step& step, const ExpectStep& 
   auto it = connections_.find(expect.on);
   if (it == connections_.end()) co_return "connection '" + expect.on + "' is not open";
   std::shared_ptr<Connection> connection = it->second;
-  std::string error;
-  std::unique_ptr<Expectation> expectation = BindExpectation(expect, vars_, &error);
-  if (!expectation) co_return error;
+  if (!retained_ || retained_step_ != &step) {
+    std::string error;
+    retained_ = BindExpectation(expect, vars_, &error);
+    if (!retained_) co_return error;
+    retained_step_ = &step;
+  }
+  Expectation* expectation = retained_.get();
   bool silence = expect.kind == ExpectStep::Kind::kSilence;
   Duration waited = silence ? expect.silence : Scaled(step.timeout);
   TimePoint deadline = Clock::now() + waited;

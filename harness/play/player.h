@@ -20,6 +20,7 @@
 
 #include "harness/play/connection.h"
 #include "harness/play/deadlines.h"
+#include "harness/play/expectation.h"
 #include "harness/play/result.h"
 #include "harness/play/target_pool.h"
 #include "harness/scenario/scenario.h"
@@ -85,6 +86,10 @@ class Player {
   std::vector<std::shared_ptr<Transcript>> transcripts_;
   std::map<std::string, TargetPool::Lease, std::less<>> leases_;
   std::set<std::string> may_exit_;  // targets signalled or expected to exit
+  // The expectation of the step being played, kept while the step is retried, so that a retry
+  // judges on from where the last try got.
+  std::unique_ptr<Expectation> retained_;
+  const Step* retained_step_ = nullptr;
   boost::asio::steady_timer sleep_timer_;
   bool interrupted_ = false;
 };

@@ -170,11 +170,11 @@ std::size_t SharedBoundaryBefore(std::string_view a, std::string_view b, std::si
 // after `stop`, between quotes and marked "..." where cut. Returns the column at which
 // bytes[point] is shown.
 std::size_t AppendDiffLine(std::string& out, std::string_view label, std::string_view bytes,
-                           std::size_t begin, std::size_t point, std::size_t stop) {
+                           std::size_t begin, std::size_t point, std::size_t stop, bool cut) {
   const std::size_t end = BoundaryFrom(bytes, std::max(stop, point));
   out += label;
   std::size_t column = label.size() + 1;
-  if (begin > 0) {
+  if (begin > 0 || cut) {
     out += kCut;
     column += kCut.size();
   }
@@ -272,20 +272,22 @@ std::size_t FirstDifference(std::string_view expected, std::string_view actual) 
   return static_cast<std::size_t>(e - expected.begin());
 }
 
-std::string RenderDiff(std::string_view expected, std::string_view actual, std::size_t context) {
+std::string RenderDiff(std::string_view expected, std::string_view actual, std::size_t context,
+                       std::uint64_t offset) {
   const std::size_t diff = FirstDifference(expected, actual);
   const bool same = diff == std::string_view::npos;
   const std::size_t point = same ? expected.size() : SharedBoundaryBefore(expected, actual, diff);
   const std::size_t begin = BoundaryFrom(expected, point - std::min(point, context));
   const std::size_t stop = point + std::max<std::size_t>(context, 1);
   std::string out;
-  const std::size_t column = AppendDiffLine(out, kExpectedLabel, expected, begin, point, stop);
+  const bool cut = offset > 0;
+  const std::size_t column = AppendDiffLine(out, kExpectedLabel, expected, begin, point, stop, cut);
   out += '\n';
-  AppendDiffLine(out, kActualLabel, actual, begin, point, stop);
+  AppendDiffLine(out, kActualLabel, actual, begin, point, stop, cut);
   out += '\n';
   if (same) return out + std::string(kExpectedLabel.size(), ' ') + "(no difference)";
   out.append(column, ' ');
-  out += "^ byte " + std::to_string(diff);
+  out += "^ byte " + std::to_string(offset + diff);
   if (diff == expected.size()) out += " (end of expected)";
   if (diff == actual.size()) out += " (end of actual)";
   return out;

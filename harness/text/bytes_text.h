@@ -46,8 +46,10 @@ std::size_t FirstDifference(std::string_view expected, std::string_view actual);
 // character holding the first differing byte. When one input is a prefix of the other the
 // caret line adds "(end of expected)" or "(end of actual)"; equal inputs get "(no difference)"
 // instead of a caret. The lines are joined by '\n', with no newline after the last.
-std::string RenderDiff(std::string_view expected, std::string_view actual,
-                       std::size_t context = 40);
+// With `offset`, both inputs are the ends of longer ones, equal up to `offset` bytes: the lines
+// start with "..." and the caret names the byte by its place in the whole.
+std::string RenderDiff(std::string_view expected, std::string_view actual, std::size_t context = 40,
+                       std::uint64_t offset = 0);
 
 }  // namespace parley::harness
 

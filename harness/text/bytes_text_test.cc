@@ -313,6 +313,14 @@ TEST(RenderDiff, QuotesAreEscapedInsideTheQuotes) {
                    R"(                  ^ byte 6)"}));
 }
 
+// The ends of longer inputs: marked as cut, the caret naming the byte in the whole.
+TEST(RenderDiff, EndsOfLongerInputsCountFromTheirOffset) {
+  EXPECT_EQ(RenderDiff("abcdef", "abcxef", 40, 1000),
+            Lines({R"(expected: ..."abcdef")",  //
+                   R"(  actual: ..."abcxef")",  //
+                   R"(                 ^ byte 1003)"}));
+}
+
 TEST(RenderDiff, ActualLonger) {
   EXPECT_EQ(RenderDiff("abc", "abcdef"), Lines({R"(expected: "abc")",     //
                                                 R"(  actual: "abcdef")",  //
