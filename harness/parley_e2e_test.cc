@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -24,6 +26,7 @@ struct Outcome {
   int code = -1;  // exit code, or 128+signal
   std::string out;
   std::string err;
+  long peak_kib = 0;  // the most memory (VmHWM) parley held, as last seen while it ran
 };
 
 std::string ReadFile(const fs::path& path) {
@@ -31,6 +34,17 @@ std::string ReadFile(const fs::path& path) {
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// The VmHWM of a live process in KiB, or 0. (A child's rusage would count the pages of this
+// process that it had before its exec.)
+long PeakKib(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmHWM:")) return std::atol(line.c_str() + 6);
+  }
+  return 0;
 }
 
 // Runs parley with `args` in `dir`; kills it after `limit`. `on_start` may act on the pid.
@@ -60,6 +74,7 @@ Outcome Parley(const fs::path& dir, std::vector<std::string> args,
   int status = 0;
   auto deadline = Clock::now() + limit;
   while (::waitpid(pid, &status, WNOHANG) == 0) {
+    o.peak_kib = std::max(o.peak_kib, PeakKib(pid));
     if (Clock::now() > deadline) {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
@@ -435,6 +450,47 @@ TEST_F(ParleyE2e, ExternalTargetsAreUsedAsTheyAre) {
   EXPECT_EQ(o.code, 0) << o.out << o.err;
   EXPECT_NE(o.out.find("PASS  talks to the running server"), std::string::npos) << o.out;
   EXPECT_NE(o.out.find("SKIP  needs its own process"), std::string::npos) << o.out;
+}
+
+// A GiB judged by `contains` and by an HTTP body length needs no more memory than 16 MiB does:
+// what cannot start a match and a body that is only measured are not kept.
+TEST_F(ParleyE2e, AGibibyteIsJudgedInBoundedMemory) {
+  Write("s/targets.yaml", R"(targets:
+  stream:
+    command: ["${bin}/bench_stream_source", "--port", "0"]
+    ready: '^listening on ([^:]+):(\d+)$'
+)");
+  auto play = [&](const std::string& size) {
+    Write("s/streams.yaml", R"(- name: contains at the end
+  target: {name: stream, args: ["--size", ")" +
+                                size + R"(", "--tail", "THE END"]}
+  timeout: 120s
+  steps:
+    - connect: c
+    - expect: {on: c, contains: "THE END"}
+    - expect: {on: c, closed: true}
+- name: the length of a body
+  target: {name: stream, args: ["--size", ")" +
+                                size + R"(", "--http"]}
+  timeout: 120s
+  steps:
+    - connect: c
+    - send: {on: c, text: "GET / HTTP/1.1\r\nHost: x\r\n\r\n"}
+    - expect: {on: c, http: {status: 200, body: {length: )" +
+                                size + R"(}}}
+    - expect: {on: c, closed: true}
+)");
+    return Parley(dir_, {"run", "s", "-j", "1", "--max-receive", "1100000000"},
+                  std::chrono::seconds(300));
+  };
+  Outcome small = play("16777216");
+  ASSERT_EQ(small.code, 0) << small.out << small.err;
+  Outcome big = play("1073741824");
+  ASSERT_EQ(big.code, 0) << big.out << big.err;
+  EXPECT_NE(big.out.find("parley: 2 passed"), std::string::npos) << big.out;
+  ASSERT_GT(small.peak_kib, 0);
+  EXPECT_LT(big.peak_kib, small.peak_kib + 32 * 1024)
+      << "16 MiB: " << small.peak_kib << " KiB, 1 GiB: " << big.peak_kib << " KiB";
 }
 
 TEST_F(ParleyE2e, ExportSeedsWritesEverySendPayload) {

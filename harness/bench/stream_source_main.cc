@@ -1,8 +1,10 @@
 // bench_stream_source: serves one long stream to every connection (stream_load.h), on
-// 127.0.0.1. Prints `listening on 127.0.0.1:PORT` once it listens; runs until killed or until
-// --connections connections were served.
+// 127.0.0.1. Prints `listening on 127.0.0.1:PORT` once it listens; runs until SIGTERM or SIGINT
+// (then exits 0, as a target parley stops must) or until --connections connections were served.
 #include <boost/program_options.hpp>
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -14,9 +16,15 @@ namespace {
 
 namespace po = boost::program_options;
 
+void ExitCleanly(int) {
+  std::_Exit(0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::signal(SIGTERM, ExitCleanly);
+  std::signal(SIGINT, ExitCleanly);
   std::uint64_t size = 0;
   std::string file;
   std::string tail;
