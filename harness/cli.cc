@@ -18,15 +18,13 @@
 #include <sstream>
 #include <thread>
 
-#include "harness/catalog.h"
 #include "harness/play/runner.h"
 #include "harness/play/target_pool.h"
 #include "harness/report/console_report.h"
 #include "harness/report/json_report.h"
 #include "harness/report/junit_report.h"
-#include "harness/scenario/plan.h"
+#include "harness/run_setup.h"
 #include "harness/scenario/seeds.h"
-#include "harness/scenario/target_config.h"
 
 namespace parley::harness {
 namespace {
@@ -153,19 +151,16 @@ bool SplitNameValue(const std::string& text, std::string* name, std::string* val
   return true;
 }
 
+// What a command works with: the variables and running targets named on the command line, and
+// the scenarios, targets file and plan they lead to.
 struct Loaded {
-  Catalog catalog;
-  TargetsConfig targets;
-  bool have_targets = false;
-  std::map<std::string, Endpoint> external;
   Variables vars;
-  std::vector<PlannedRun> plan;
+  std::map<std::string, Endpoint> external;
+  RunSetup setup;
 };
 
-// Loads and checks everything the options name. Returns kExitPassed or kExitUsage (after
-// printing every error).
-int Load(const std::string& command, Options& o, Loaded* loaded, int repeat) {
-  std::vector<std::string> var_names;
+// --var NAME=VALUE
+void ParseVars(const std::string& command, const Options& o, Loaded* loaded, RunRequest* request) {
   for (const std::string& v : o.vars) {
     std::string name;
     std::string value;
@@ -174,8 +169,13 @@ int Load(const std::string& command, Options& o, Loaded* loaded, int repeat) {
       UsageError(command, "--var takes NAME=VALUE with a plain NAME (got '" + v + "')");
     }
     loaded->vars.Set(name, value);
-    var_names.push_back(name);
+    request->variables.push_back(name);
   }
+}
+
+// --target NAME=HOST:PORT (HOST may be an [IPv6] address)
+void ParseExternalTargets(const std::string& command, const Options& o, Loaded* loaded,
+                          RunRequest* request) {
   for (const std::string& t : o.external) {
     std::string name;
     std::string address;
@@ -189,7 +189,11 @@ int Load(const std::string& command, Options& o, Loaded* loaded, int repeat) {
       e.host = e.host.substr(1, e.host.size() - 2);
     }
     loaded->external[name] = e;
+    request->external_targets.insert(name);
   }
+}
+
+Selection ParseSelection(const std::string& command, const Options& o, int repeat) {
   Selection selection;
   selection.filters = o.filters;
   selection.tags = o.tags;
@@ -200,51 +204,34 @@ int Load(const std::string& command, Options& o, Loaded* loaded, int repeat) {
       !ParseShard(o.shard, &selection.shard_index, &selection.shard_count, &error)) {
     UsageError(command, error);
   }
-  if (o.paths.empty()) o.paths.push_back("scenarios");
-  std::vector<std::string> files;
-  if (!FindScenarioFiles(o.paths, &files, &error)) {
-    std::fprintf(stderr, "parley: %s\n", error.c_str());
-    return kExitUsage;
-  }
-  LoadOptions load_options;
-  load_options.variables = var_names;
-  loaded->catalog = LoadCatalog(files, load_options);
-  std::vector<LoadError> errors = loaded->catalog.errors;
+  return selection;
+}
 
-  std::string targets_file = o.targets_file.empty() ? FindTargetsFile(o.paths) : o.targets_file;
-  if (!targets_file.empty()) {
-    LoadError target_error;
-    if (LoadTargetsFile(targets_file, &loaded->targets, &target_error)) {
-      loaded->have_targets = true;
-    } else {
-      errors.push_back(target_error);
-    }
+void PrintSetupError(const RunSetupError& error) {
+  if (!error.message.empty()) {
+    std::fprintf(stderr, "parley: %s\n", error.message.c_str());
+    return;
   }
-  std::string known;
-  for (const auto& [name, e] : loaded->external)
-    known += (known.empty() ? "" : ", ") + name;
-  for (const auto& [name, spec] : loaded->targets.targets) {
-    if (loaded->external.count(name) == 0) known += (known.empty() ? "" : ", ") + name;
-  }
-  std::string known_list =
-      known.empty()
-          ? (targets_file.empty()
-                 ? "no targets file was found; give --targets FILE or --target NAME=HOST:PORT"
-                 : "no target is declared")
-          : "known: " + known;
-  auto is_known = [&](const std::string& name) {
-    return loaded->external.count(name) != 0 || loaded->targets.targets.count(name) != 0;
-  };
-  for (const LoadError& e : CheckTargetNames(loaded->catalog, is_known, known_list))
-    errors.push_back(e);
-  if (!errors.empty()) {
-    for (const LoadError& e : errors)
-      std::fprintf(stderr, "%s\n", e.ToString().c_str());
-    std::fprintf(stderr, "parley: %zu error%s; nothing was played\n", errors.size(),
-                 errors.size() == 1 ? "" : "s");
+  for (const LoadError& e : error.errors)
+    std::fprintf(stderr, "%s\n", e.ToString().c_str());
+  std::fprintf(stderr, "parley: %zu error%s; nothing was played\n", error.errors.size(),
+               error.errors.size() == 1 ? "" : "s");
+}
+
+// Parses the options that say what to load, then loads and checks it (SetUpRun). Returns
+// kExitPassed, or kExitUsage after printing every error.
+int Load(const std::string& command, const Options& o, Loaded* loaded, int repeat) {
+  RunRequest request;
+  ParseVars(command, o, loaded, &request);
+  ParseExternalTargets(command, o, loaded, &request);
+  request.selection = ParseSelection(command, o, repeat);
+  request.paths = o.paths.empty() ? std::vector<std::string>{"scenarios"} : o.paths;
+  request.targets_file = o.targets_file;
+  RunSetupError error;
+  if (!SetUpRun(request, &loaded->setup, &error)) {
+    PrintSetupError(error);
     return kExitUsage;
   }
-  loaded->plan = PlanRuns(loaded->catalog.All(), selection);
   return kExitPassed;
 }
 
@@ -284,7 +271,7 @@ int CommandRun(const std::vector<std::string>& args) {
                (o.color == "auto" && tty && (no_color == nullptr || *no_color == '\0') &&
                 !(term != nullptr && std::string(term) == "dumb"));
   ConsoleReport console(stdout, color, tty, o.verbose);
-  if (loaded.plan.empty()) {
+  if (loaded.setup.plan.empty()) {
     std::printf("no scenario matches the selection\n");
   }
 
@@ -293,7 +280,8 @@ int CommandRun(const std::vector<std::string>& args) {
   pool_options.bin_dir = o.bin_dir.empty() ? SelfDirectory() : o.bin_dir;
   pool_options.external = loaded.external;
   pool_options.timeout_scale = o.timeout_scale;
-  TargetPool pool(io.get_executor(), loaded.have_targets ? &loaded.targets : nullptr, pool_options);
+  TargetPool pool(io.get_executor(), loaded.setup.have_targets ? &loaded.setup.targets : nullptr,
+                  pool_options);
   RunOptions run_options;
   run_options.jobs = o.jobs;
   run_options.fail_fast = o.fail_fast;
@@ -327,7 +315,7 @@ int CommandRun(const std::vector<std::string>& args) {
   bool internal_error = false;
   auto start = Clock::now();
   asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { results = co_await runner.Run(loaded.plan); },
+      io, [&]() -> asio::awaitable<void> { results = co_await runner.Run(loaded.setup.plan); },
       [&](std::exception_ptr e) {
         if (e) internal_error = true;
         signals.cancel();
@@ -360,7 +348,7 @@ int CommandList(const std::vector<std::string>& args) {
   if (!Parse("list", args, SelectionOptions(&o), &o)) return kExitPassed;
   Loaded loaded;
   if (int code = Load("list", o, &loaded, 1); code != kExitPassed) return code;
-  for (const PlannedRun& run : loaded.plan) {
+  for (const PlannedRun& run : loaded.setup.plan) {
     const Scenario& s = *run.scenario;
     std::string tags;
     for (const std::string& t : s.tags)
@@ -369,7 +357,8 @@ int CommandList(const std::vector<std::string>& args) {
                 tags.empty() ? "" : ("  [" + tags + "]").c_str(),
                 s.skip.empty() ? "" : ("  (skip: " + s.skip + ")").c_str());
   }
-  std::printf("%zu scenario%s\n", loaded.plan.size(), loaded.plan.size() == 1 ? "" : "s");
+  std::printf("%zu scenario%s\n", loaded.setup.plan.size(),
+              loaded.setup.plan.size() == 1 ? "" : "s");
   return kExitPassed;
 }
 
@@ -378,9 +367,9 @@ int CommandValidate(const std::vector<std::string>& args) {
   if (!Parse("validate", args, SelectionOptions(&o), &o)) return kExitPassed;
   Loaded loaded;
   if (int code = Load("validate", o, &loaded, 1); code != kExitPassed) return code;
-  std::printf("ok: %zu scenario%s in %zu file%s\n", loaded.catalog.scenarios.size(),
-              loaded.catalog.scenarios.size() == 1 ? "" : "s", loaded.catalog.files.size(),
-              loaded.catalog.files.size() == 1 ? "" : "s");
+  std::printf("ok: %zu scenario%s in %zu file%s\n", loaded.setup.catalog.scenarios.size(),
+              loaded.setup.catalog.scenarios.size() == 1 ? "" : "s",
+              loaded.setup.catalog.files.size(), loaded.setup.catalog.files.size() == 1 ? "" : "s");
   return kExitPassed;
 }
 
@@ -395,7 +384,7 @@ int CommandExportSeeds(const std::vector<std::string>& args) {
   Loaded loaded;
   if (int code = Load("export-seeds", o, &loaded, 1); code != kExitPassed) return code;
   std::vector<const Scenario*> scenarios;
-  for (const PlannedRun& run : loaded.plan)
+  for (const PlannedRun& run : loaded.setup.plan)
     scenarios.push_back(run.scenario);
   std::string error;
   int written = WriteSeeds(CollectSeeds(scenarios, loaded.vars), o.out, &error);

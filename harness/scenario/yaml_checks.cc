@@ -132,6 +132,44 @@ Duration RequireDuration(const YamlNode& node, std::string_view what) {
   return *d;
 }
 
+namespace {
+
+// In double quotes YAML reads \xe9 as the character U+00E9 (two bytes in UTF-8) before parley
+// sees it; parley's own \xe9 is one byte. The same text meaning two things is refused.
+[[noreturn]] void RejectHighEscape(const YamlNode& node) {
+  auto hex = [](int value, const char* digits) {
+    return std::string{digits[(value >> 4) & 0xf], digits[value & 0xf]};
+  };
+  const char* lower = "0123456789abcdef";
+  const char* upper = "0123456789ABCDEF";
+  int c = node.high_escape;
+  std::string byte = hex(c, lower);
+  throw YamlFailure{node.high_escape_line, node.high_escape_column,
+                    "\"\\x" + byte + "\" in double quotes is YAML's escape for the character U+00" +
+                        hex(c, upper) + " (the two bytes " + hex(0xc0 | (c >> 6), lower) + " " +
+                        hex(0x80 | (c & 0x3f), lower) + " in UTF-8), not the byte 0x" + byte +
+                        ": for the byte, use single quotes ('...\\x" + byte +
+                        "...'); for the character, write \\u00" + hex(c, upper)};
+}
+
+}  // namespace
+
+Template RequireTemplate(const YamlNode& node, std::string_view what, bool unescape) {
+  if (!node.is_scalar())
+    Fail(node, std::string(what) + " must be a string, not " + DescribeKind(node));
+  if (node.high_escape != 0) RejectHighEscape(node);
+  Template::ParseError error;
+  auto t = Template::Parse(node.scalar, unescape, &error);
+  if (!t) {
+    int column = node.column;
+    if (node.scalar.find('\n') == std::string::npos) {
+      column += static_cast<int>(error.offset) + (node.quoted ? 1 : 0);
+    }
+    throw YamlFailure{node.line, column, std::string(what) + ": " + error.message};
+  }
+  return std::move(*t);
+}
+
 std::vector<const YamlNode*> ListOrOne(const YamlNode& node) {
   std::vector<const YamlNode*> out;
   if (node.is_sequence()) {

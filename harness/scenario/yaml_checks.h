@@ -13,6 +13,7 @@
 
 #include "harness/scenario/duration.h"
 #include "harness/scenario/scenario.h"
+#include "harness/scenario/template.h"
 #include "harness/scenario/yaml_tree.h"
 
 namespace parley::harness {
@@ -45,6 +46,10 @@ bool RequireBool(const YamlNode& node, std::string_view what);
 std::int64_t RequireInt(const YamlNode& node, std::string_view what, std::int64_t min,
                         std::int64_t max);
 Duration RequireDuration(const YamlNode& node, std::string_view what);
+// A string split at its ${name} references (Template::Parse; with `unescape`, the scenario
+// escapes apply), failing at the column of the mistake. A double-quoted `\xHH` with HH >= 0x80
+// fails too: YAML has already made it the character U+00HH, where parley's escape is one byte.
+Template RequireTemplate(const YamlNode& node, std::string_view what, bool unescape);
 // The items of a list, or the node itself when it is not a list.
 std::vector<const YamlNode*> ListOrOne(const YamlNode& node);
 

@@ -303,46 +303,27 @@ std::size_t HttpSchemePrefix(std::string_view target) {
 }  // namespace
 
 RequestParser::RequestParser(const Limits& limits)
-    : limits_(Clamped(limits)), pending_limit_(limits_.max_request_line) {
+    : limits_(Clamped(limits)), request_(limits_.max_request_line) {
   spans_.reserve(FieldCapacity(limits_));
   fields_.resize(FieldCapacity(limits_));
 }
 
 void RequestParser::Reset() {
-  head_ = RequestHead();
-  head_size_ = 0;
-  error_ = ParseError::kNone;
   spans_.clear();
-  stage_ = Stage::kRequestLine;
-  scan_ = 0;
-  pending_limit_ = limits_.max_request_line;
-  line_begin_ = 0;
-  section_begin_ = 0;
-  method_begin_ = 0;
-  method_size_ = 0;
-  target_begin_ = 0;
-  target_size_ = 0;
-  host_field_ = 0;
-  skipped_empty_line_ = false;
-  has_host_ = false;
-  has_content_length_ = false;
-  has_transfer_encoding_ = false;
-  chunked_final_ = false;
-  unsupported_coding_ = false;
-  connection_close_ = false;
-  connection_keep_alive_ = false;
+  request_ = PerRequest(limits_.max_request_line);
 }
 
 ParseStatus RequestParser::ParseMore(std::string_view received) {
-  if (stage_ == Stage::kRequestLine || stage_ == Stage::kFields) {
-    if (scan_ >= received.size()) return ParseStatus::kIncomplete;
+  if (request_.stage == Stage::kRequestLine || request_.stage == Stage::kFields) {
+    if (request_.scan >= received.size()) return ParseStatus::kIncomplete;
     const char* const lf =
-        FindLf(received.data(), received.data() + scan_, received.data() + received.size());
+        FindLf(received.data(), received.data() + request_.scan, received.data() + received.size());
     if (lf != nullptr) return ParseLines(received, lf);
-    scan_ = received.size();
-    return scan_ < pending_limit_ ? ParseStatus::kIncomplete : Fail(PendingLimitError());
+    request_.scan = received.size();
+    return request_.scan < request_.pending_limit ? ParseStatus::kIncomplete
+                                                  : Fail(PendingLimitError());
   }
-  return stage_ == Stage::kComplete ? Complete(received) : ParseStatus::kError;
+  return request_.stage == Stage::kComplete ? Complete(received) : ParseStatus::kError;
 }
 
 ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf) {
@@ -350,33 +331,34 @@ ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf)
   const std::size_t size = received.size();
   bool checked = false;  // the line ending at `lf` holds no control byte but HTAB
   do {
-    scan_ = static_cast<std::size_t>(lf - data) + 1;
+    request_.scan = static_cast<std::size_t>(lf - data) + 1;
     // A limit is checked before the line's content, so that a line too long is reported the
     // same way whether it arrived whole or in pieces.
-    if (scan_ > pending_limit_) return Fail(PendingLimitError());
-    std::size_t end = scan_ - 1;
-    if (end > line_begin_ && data[end - 1] == '\r') {
+    if (request_.scan > request_.pending_limit) return Fail(PendingLimitError());
+    std::size_t end = request_.scan - 1;
+    if (end > request_.line_begin && data[end - 1] == '\r') {
       --end;
     } else if (!limits_.allow_bare_lf) {
       return Fail(ParseError::kBareLf);
     }
-    const std::size_t begin = line_begin_;
-    line_begin_ = scan_;
-    if (stage_ == Stage::kRequestLine) {
+    const std::size_t begin = request_.line_begin;
+    request_.line_begin = request_.scan;
+    if (request_.stage == Stage::kRequestLine) {
       if (begin == end) {
-        if (begin != 0 || skipped_empty_line_) return Fail(ParseError::kMalformedRequestLine);
-        skipped_empty_line_ = true;
-        pending_limit_ = scan_ + limits_.max_request_line;
+        if (begin != 0 || request_.skipped_empty_line)
+          return Fail(ParseError::kMalformedRequestLine);
+        request_.skipped_empty_line = true;
+        request_.pending_limit = request_.scan + limits_.max_request_line;
       } else if (const ParseError error = OnRequestLine(data, begin, end);
                  error != ParseError::kNone) {
         return Fail(error);
       } else {
-        stage_ = Stage::kFields;
-        section_begin_ = scan_;
-        pending_limit_ = scan_ + limits_.max_header_section;
+        request_.stage = Stage::kFields;
+        request_.section_begin = request_.scan;
+        request_.pending_limit = request_.scan + limits_.max_header_section;
       }
     } else if (begin == end) {
-      head_size_ = scan_;
+      request_.head_size = request_.scan;
       if (const ParseError error = OnEndOfFields(); error != ParseError::kNone) {
         return Fail(error);
       }
@@ -385,12 +367,12 @@ ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf)
                error != ParseError::kNone) {
       return Fail(error);
     }
-    // The next line starts at scan_. A field line is searched for its first control byte, not
-    // just its LF: when that is the CR of its CRLF, the line is checked in the same pass.
+    // The next line starts at request_.scan. A field line is searched for its first control byte,
+    // not just its LF: when that is the CR of its CRLF, the line is checked in the same pass.
     checked = false;
-    if (stage_ != Stage::kFields) {
-      lf = FindLf(data, data + scan_, data + size);
-    } else if (const char* control = FindControl(data, data + scan_, data + size);
+    if (request_.stage != Stage::kFields) {
+      lf = FindLf(data, data + request_.scan, data + size);
+    } else if (const char* control = FindControl(data, data + request_.scan, data + size);
                control == nullptr) {
       lf = nullptr;  // an LF is a control byte: there is none
     } else if (*control == '\r' && control + 1 != data + size && control[1] == '\n') {
@@ -401,13 +383,14 @@ ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf)
     }
   } while (lf != nullptr);
   // Whatever completes the current line makes it at least one byte longer than what is here.
-  scan_ = size;
-  return scan_ < pending_limit_ ? ParseStatus::kIncomplete : Fail(PendingLimitError());
+  request_.scan = size;
+  return request_.scan < request_.pending_limit ? ParseStatus::kIncomplete
+                                                : Fail(PendingLimitError());
 }
 
 ParseError RequestParser::PendingLimitError() const {
-  return stage_ == Stage::kRequestLine ? ParseError::kRequestLineTooLong
-                                       : ParseError::kHeaderSectionTooLarge;
+  return request_.stage == Stage::kRequestLine ? ParseError::kRequestLineTooLong
+                                               : ParseError::kHeaderSectionTooLarge;
 }
 
 ParseError RequestParser::OnRequestLine(const char* data, std::size_t begin, std::size_t end) {
@@ -433,7 +416,7 @@ ParseError RequestParser::OnRequestLine(const char* data, std::size_t begin, std
   if (version.size() == 8 && version.substr(0, 5) == "HTTP/" && Is(version[5], internal::kDigit) &&
       version[6] == '.' && Is(version[7], internal::kDigit)) {
     if (version[5] != '1') return ParseError::kUnsupportedVersion;
-    head_.version_minor = version[7] - '0';
+    request_.head.version_minor = version[7] - '0';
   } else if (version.empty() || version.find(' ') != std::string_view::npos) {
     return ParseError::kMalformedRequestLine;
   } else {
@@ -442,10 +425,10 @@ ParseError RequestParser::OnRequestLine(const char* data, std::size_t begin, std
   }
 
   if (brackets && target_text.front() == '/') return ParseError::kInvalidTarget;
-  method_begin_ = begin;
-  method_size_ = method.size();
-  target_begin_ = target - data;
-  target_size_ = target_text.size();
+  request_.method_begin = begin;
+  request_.method_size = method.size();
+  request_.target_begin = target - data;
+  request_.target_size = target_text.size();
   return OnTarget(method, target_text);
 }
 
@@ -457,17 +440,17 @@ ParseError RequestParser::OnTarget(std::string_view method, std::string_view tar
       return ParseError::kInvalidTargetForm;
     }
     if (!ValidAuthority(target, /*require_port=*/true)) return ParseError::kInvalidTarget;
-    head_.target_form = TargetForm::kAuthority;
+    request_.head.target_form = TargetForm::kAuthority;
     return ParseError::kNone;
   }
   if (target.front() == '/') {
     if (!ValidPercentEncoding(target)) return ParseError::kInvalidTarget;
-    head_.target_form = TargetForm::kOrigin;
+    request_.head.target_form = TargetForm::kOrigin;
     return ParseError::kNone;
   }
   if (target == "*") {
     if (method != "OPTIONS") return ParseError::kInvalidTargetForm;
-    head_.target_form = TargetForm::kAsterisk;
+    request_.head.target_form = TargetForm::kAsterisk;
     return ParseError::kNone;
   }
   const std::size_t prefix = HttpSchemePrefix(target);
@@ -480,7 +463,7 @@ ParseError RequestParser::OnTarget(std::string_view method, std::string_view tar
       path.find_first_of("[]") != std::string_view::npos) {
     return ParseError::kInvalidTarget;
   }
-  head_.target_form = TargetForm::kAbsolute;
+  request_.head.target_form = TargetForm::kAbsolute;
   return ParseError::kNone;
 }
 
@@ -518,12 +501,12 @@ ParseError RequestParser::OnField(std::string_view name, std::string_view value)
   switch (name.size()) {
     case 4:
       if (!MatchesWord(name, "host")) break;
-      if (has_host_) return ParseError::kDuplicateHost;
+      if (request_.has_host) return ParseError::kDuplicateHost;
       if (!ValidAuthority(value, /*require_port=*/false)) {
         return ParseError::kInvalidHost;
       }
-      has_host_ = true;
-      host_field_ = spans_.size() - 1;
+      request_.has_host = true;
+      request_.host_field = spans_.size() - 1;
       break;
     case 6:
       if (MatchesWord(name, "expect")) OnExpect(value);
@@ -558,11 +541,11 @@ ParseError RequestParser::OnContentLength(std::string_view value) {
       }
       length = length * 10 + digit;
     }
-    if (has_content_length_ && length != head_.content_length) {
+    if (request_.has_content_length && length != request_.head.content_length) {
       return ParseError::kConflictingContentLength;
     }
-    has_content_length_ = true;
-    head_.content_length = length;
+    request_.has_content_length = true;
+    request_.head.content_length = length;
   }
   return ParseError::kNone;
 }
@@ -570,11 +553,11 @@ ParseError RequestParser::OnContentLength(std::string_view value) {
 // RFC 9112 section 6.1: the codings of every Transfer-Encoding line, in order, form one list;
 // chunked must be the last and appear once. Empty elements are ignored (RFC 9110 5.6.1).
 ParseError RequestParser::OnTransferEncoding(std::string_view value) {
-  if (head_.version_minor == 0) return ParseError::kTransferEncodingInHttp10;
-  has_transfer_encoding_ = true;
+  if (request_.head.version_minor == 0) return ParseError::kTransferEncodingInHttp10;
+  request_.has_transfer_encoding = true;
   if (MatchesWord(value, "chunked")) {  // the usual value: a list of one element
-    if (chunked_final_) return ParseError::kChunkedNotFinal;
-    chunked_final_ = true;
+    if (request_.chunked_final) return ParseError::kChunkedNotFinal;
+    request_.chunked_final = true;
     return ParseError::kNone;
   }
   bool any = false;
@@ -583,11 +566,11 @@ ParseError RequestParser::OnTransferEncoding(std::string_view value) {
   while (list.Next(coding)) {
     if (coding.empty()) continue;
     if (!IsToken(coding)) return ParseError::kInvalidTransferEncoding;
-    if (chunked_final_) return ParseError::kChunkedNotFinal;
+    if (request_.chunked_final) return ParseError::kChunkedNotFinal;
     if (MatchesWord(coding, "chunked")) {
-      chunked_final_ = true;
+      request_.chunked_final = true;
     } else {
-      unsupported_coding_ = true;
+      request_.unsupported_coding = true;
     }
     any = true;
   }
@@ -597,18 +580,18 @@ ParseError RequestParser::OnTransferEncoding(std::string_view value) {
 void RequestParser::OnConnection(std::string_view value) {
   // The usual values first: a list of one element.
   if (MatchesWord(value, "keep-alive")) {
-    connection_keep_alive_ = true;
+    request_.connection_keep_alive = true;
     return;
   }
   if (MatchesWord(value, "close")) {
-    connection_close_ = true;
+    request_.connection_close = true;
     return;
   }
   ListReader list(value);
   std::string_view option;
   while (list.Next(option)) {
-    if (MatchesWord(option, "close")) connection_close_ = true;
-    if (MatchesWord(option, "keep-alive")) connection_keep_alive_ = true;
+    if (MatchesWord(option, "close")) request_.connection_close = true;
+    if (MatchesWord(option, "keep-alive")) request_.connection_keep_alive = true;
   }
 }
 
@@ -617,57 +600,57 @@ void RequestParser::OnExpect(std::string_view value) {
   std::string_view expectation;
   while (list.Next(expectation)) {
     if (expectation.empty()) continue;
-    if (MatchesWord(expectation, "100-continue") && head_.expect == Expectation::kNone) {
-      head_.expect = Expectation::kContinue;
+    if (MatchesWord(expectation, "100-continue") && request_.head.expect == Expectation::kNone) {
+      request_.head.expect = Expectation::kContinue;
     } else if (!MatchesWord(expectation, "100-continue")) {
-      head_.expect = Expectation::kUnsupported;
+      request_.head.expect = Expectation::kUnsupported;
     }
   }
 }
 
 ParseError RequestParser::OnEndOfFields() {
-  if (has_transfer_encoding_) {
-    if (has_content_length_) return ParseError::kContentLengthWithTransferEncoding;
-    if (!chunked_final_) return ParseError::kChunkedNotFinal;
-    if (unsupported_coding_) return ParseError::kUnsupportedTransferCoding;
-    head_.framing = BodyFraming::kChunked;
-  } else if (has_content_length_) {
-    head_.framing = BodyFraming::kContentLength;
+  if (request_.has_transfer_encoding) {
+    if (request_.has_content_length) return ParseError::kContentLengthWithTransferEncoding;
+    if (!request_.chunked_final) return ParseError::kChunkedNotFinal;
+    if (request_.unsupported_coding) return ParseError::kUnsupportedTransferCoding;
+    request_.head.framing = BodyFraming::kChunked;
+  } else if (request_.has_content_length) {
+    request_.head.framing = BodyFraming::kContentLength;
   }
-  if (head_.version_minor >= 1 && !has_host_) return ParseError::kMissingHost;
+  if (request_.head.version_minor >= 1 && !request_.has_host) return ParseError::kMissingHost;
   // RFC 9110 section 10.1.1: a 100-continue expectation in an HTTP/1.0 request is ignored.
-  if (head_.version_minor == 0 && head_.expect == Expectation::kContinue) {
-    head_.expect = Expectation::kNone;
+  if (request_.head.version_minor == 0 && request_.head.expect == Expectation::kContinue) {
+    request_.head.expect = Expectation::kNone;
   }
-  if (head_.version_minor >= 1) {
-    head_.keep_alive = !connection_close_;
+  if (request_.head.version_minor >= 1) {
+    request_.head.keep_alive = !request_.connection_close;
   } else {
-    head_.keep_alive = connection_keep_alive_ && !connection_close_;
+    request_.head.keep_alive = request_.connection_keep_alive && !request_.connection_close;
   }
   return ParseError::kNone;
 }
 
 ParseStatus RequestParser::Fail(ParseError error) {
-  error_ = error;
-  stage_ = Stage::kError;
-  pending_limit_ = 0;
+  request_.error = error;
+  request_.stage = Stage::kError;
+  request_.pending_limit = 0;
   return ParseStatus::kError;
 }
 
 ParseStatus RequestParser::Complete(std::string_view received) {
   const char* const data = received.data();
-  head_.method = std::string_view(data + method_begin_, method_size_);
-  head_.target = std::string_view(data + target_begin_, target_size_);
+  request_.head.method = std::string_view(data + request_.method_begin, request_.method_size);
+  request_.head.target = std::string_view(data + request_.target_begin, request_.target_size);
   if (fields_.size() < spans_.size()) fields_.resize(spans_.size());
   for (std::size_t i = 0; i < spans_.size(); ++i) {
     const FieldSpan& span = spans_[i];
     fields_[i].name = std::string_view(data + span.name_begin, span.name_size);
     fields_[i].value = std::string_view(data + span.value_begin, span.value_size);
   }
-  head_.fields = std::span<const Field>(fields_.data(), spans_.size());
-  head_.host = has_host_ ? fields_[host_field_].value : std::string_view();
-  stage_ = Stage::kComplete;
-  pending_limit_ = 0;
+  request_.head.fields = std::span<const Field>(fields_.data(), spans_.size());
+  request_.head.host = request_.has_host ? fields_[request_.host_field].value : std::string_view();
+  request_.stage = Stage::kComplete;
+  request_.pending_limit = 0;
   return ParseStatus::kComplete;
 }
 

@@ -46,14 +46,14 @@ class RequestParser {
   ParseStatus Parse(std::string_view received);
 
   // REQUIRES: the last Parse returned kComplete. Views point into that call's `received`.
-  const RequestHead& head() const { return head_; }
+  const RequestHead& head() const { return request_.head; }
 
   // Bytes of the head, including an ignored leading empty line and the final CRLF.
   // REQUIRES: the last Parse returned kComplete.
-  std::size_t head_size() const { return head_size_; }
+  std::size_t head_size() const { return request_.head_size; }
 
   // kNone unless the last Parse returned kError.
-  ParseError error() const { return error_; }
+  ParseError error() const { return request_.error; }
 
   // Forget the current request; the next Parse starts a new one.
   void Reset();
@@ -87,31 +87,42 @@ class RequestParser {
   ParseStatus Fail(ParseError error);
   ParseStatus Complete(std::string_view received);
 
-  Limits limits_;
-  RequestHead head_;
-  std::size_t head_size_ = 0;
-  ParseError error_ = ParseError::kNone;
-  std::vector<FieldSpan> spans_;  // reserved in the constructor; never grows past max_fields
-  std::vector<Field> fields_;     // sized in the constructor; views materialized on completion
+  // Everything about the request being parsed; Reset() replaces it whole. Offsets point into
+  // the caller's buffer, so the buffer may move between calls.
+  struct PerRequest {
+    explicit PerRequest(std::size_t request_line_limit) : pending_limit(request_line_limit) {}
 
-  Stage stage_ = Stage::kRequestLine;
-  std::size_t scan_ = 0;           // first byte not yet searched for a line end
-  std::size_t pending_limit_ = 0;  // scan_ may not reach this without a line end (414/431)
-  std::size_t line_begin_ = 0;     // first byte of the line being received
-  std::size_t section_begin_ = 0;  // first byte of the field section
-  std::size_t method_begin_ = 0;   // 0, or 1-2 after an ignored leading empty line
-  std::size_t method_size_ = 0;
-  std::size_t target_begin_ = 0;
-  std::size_t target_size_ = 0;
-  std::size_t host_field_ = 0;  // index in spans_ of the Host field line
-  bool skipped_empty_line_ = false;
-  bool has_host_ = false;
-  bool has_content_length_ = false;
-  bool has_transfer_encoding_ = false;
-  bool chunked_final_ = false;       // the last transfer coding so far is chunked
-  bool unsupported_coding_ = false;  // a coding other than chunked was listed
-  bool connection_close_ = false;
-  bool connection_keep_alive_ = false;
+    Stage stage = Stage::kRequestLine;
+    std::size_t scan = 0;           // first byte not yet searched for a line end
+    std::size_t pending_limit;      // scan may not reach this without a line end (414/431)
+    std::size_t line_begin = 0;     // first byte of the line being received
+    std::size_t section_begin = 0;  // first byte of the field section
+    std::size_t method_begin = 0;   // 0, or 1-2 after an ignored leading empty line
+    std::size_t method_size = 0;
+    std::size_t target_begin = 0;
+    std::size_t target_size = 0;
+    std::size_t host_field = 0;  // index in spans_ of the Host field line
+    bool skipped_empty_line = false;
+    bool has_host = false;
+    bool has_content_length = false;
+    bool has_transfer_encoding = false;
+    bool chunked_final = false;       // the last transfer coding so far is chunked
+    bool unsupported_coding = false;  // a coding other than chunked was listed
+    bool connection_close = false;
+    bool connection_keep_alive = false;
+    ParseError error = ParseError::kNone;
+    std::size_t head_size = 0;
+    RequestHead head;
+  };
+
+  // What persists from request to request: the limits and storage allocated once.
+  Limits limits_;
+  // The field lines of the current request (cleared by Reset); reserved in the constructor,
+  // never grows past max_fields.
+  std::vector<FieldSpan> spans_;
+  std::vector<Field> fields_;  // sized in the constructor; views materialized on completion
+
+  PerRequest request_;
 };
 
 // Inline for the case that dominates when bytes arrive a few at a time: they hold no line end,
@@ -119,13 +130,13 @@ class RequestParser {
 inline ParseStatus RequestParser::Parse(std::string_view received) {
   constexpr std::size_t kFewBytes = 8;
   const std::size_t size = received.size();
-  // 1 to kFewBytes new bytes (pending_limit_ is 0 once the head is complete or rejected).
-  if (size - scan_ - 1 < kFewBytes && size < pending_limit_) {
-    const char* p = received.data() + scan_;
+  // 1 to kFewBytes new bytes (request_.pending_limit is 0 once the head is complete or rejected).
+  if (size - request_.scan - 1 < kFewBytes && size < request_.pending_limit) {
+    const char* p = received.data() + request_.scan;
     const char* const end = received.data() + size;
     while (*p != '\n') {
       if (++p == end) {
-        scan_ = size;
+        request_.scan = size;
         return ParseStatus::kIncomplete;
       }
     }

@@ -1,0 +1,293 @@
+#include "harness/scenario/expect_loader.h"
+
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "harness/scenario/payload_loader.h"
+#include "harness/scenario/regex.h"
+#include "harness/scenario/step_modifiers.h"
+#include "harness/scenario/yaml_checks.h"
+
+namespace parley::harness {
+namespace {
+
+using Kind = ExpectStep::Kind;
+
+bool ValidHeaderName(std::string_view name) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    if (c <= 0x20 || c >= 0x7f ||
+        std::string_view("\"(),/:;<=>?@[\\]{}").find(static_cast<char>(c)) !=
+            std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// A text to match: a string (exact) or a mapping with one of exact, contains or regex.
+TextMatch LoadTextMatch(const YamlNode& node, std::string_view what, LoadScope& scope) {
+  TextMatch m;
+  m.where = PositionOf(node);
+  const YamlNode* pattern = &node;
+  if (node.is_map()) {
+    CheckKeys(node, {"exact", "contains", "regex"}, what);
+    if (node.entries.size() != 1) {
+      Fail(node, std::string(what) + " takes one of exact, contains or regex");
+    }
+    const std::string& kind = node.entries[0].first.scalar;
+    pattern = &node.entries[0].second;
+    m.kind = kind == "regex"      ? TextMatch::Kind::kRegex
+             : kind == "contains" ? TextMatch::Kind::kContains
+                                  : TextMatch::Kind::kExact;
+    m.where = PositionOf(*pattern);
+  } else if (!node.is_scalar()) {
+    Fail(node, std::string(what) +
+                   " must be a string or a mapping with exact, contains or "
+                   "regex, not " +
+                   DescribeKind(node));
+  }
+  m.pattern = scope.ReadTemplate(*pattern, what, m.kind != TextMatch::Kind::kRegex);
+  if (m.kind == TextMatch::Kind::kRegex) {
+    std::string error;
+    auto re = Regex::Compile(m.pattern.RenderWith([](const std::string&) { return "x"; }), &error);
+    if (!re) Fail(*pattern, "bad regex: " + error);
+    m.groups = re->groups();
+    if (!m.pattern.has_variables()) m.compiled = std::move(re);
+  }
+  return m;
+}
+
+// `Name: match`, `Name: {present: BOOL}` or `Name: {absent: BOOL}`.
+HeaderCheck LoadHeaderCheck(const YamlNode& key, const YamlNode& value, LoadScope& scope) {
+  HeaderCheck check;
+  check.name = key.scalar;
+  check.where = PositionOf(key);
+  if (!ValidHeaderName(check.name)) {
+    Fail(key, "header name " + Quote(check.name) + " is not a token");
+  }
+  if (!value.is_map() || (value.Find("present") == nullptr && value.Find("absent") == nullptr)) {
+    check.value = LoadTextMatch(value, "a header value", scope);
+    return check;
+  }
+  CheckKeys(value, {"present", "absent"}, "a header check");
+  if (value.entries.size() != 1) Fail(value, "give 'present' or 'absent', not both");
+  const std::string& word = value.entries[0].first.scalar;
+  bool yes = RequireBool(value.entries[0].second, "'" + word + "'");
+  check.kind =
+      (word == "present") == yes ? HeaderCheck::Kind::kPresent : HeaderCheck::Kind::kAbsent;
+  return check;
+}
+
+// `body`: a match, or a mapping with a match and/or `length`.
+void LoadBodyCheck(const YamlNode& body, LoadScope& scope, HttpCheck* h) {
+  if (!body.is_map()) {
+    h->body = LoadTextMatch(body, "'body'", scope);
+    return;
+  }
+  CheckKeys(body, {"exact", "contains", "regex", "length"}, "'body'");
+  if (const YamlNode* length = body.Find("length")) {
+    h->body_length = static_cast<std::size_t>(RequireInt(*length, "'length'", 0, 1LL << 40));
+  }
+  YamlNode rest = body;
+  std::erase_if(rest.entries, [](const YamlEntry& e) { return e.first.scalar == "length"; });
+  if (!rest.entries.empty()) h->body = LoadTextMatch(rest, "'body'", scope);
+  if (!h->body && !h->body_length) Fail(body, "'body' needs exact, contains, regex or length");
+}
+
+HttpCheck LoadHttpCheck(const YamlNode& node, LoadScope& scope) {
+  HttpCheck h;
+  RequireMap(node, "'http'");
+  CheckKeys(node, {"status", "reason", "headers", "body", "responses", "count"}, "'http'");
+  if (const YamlNode* status = node.Find("status")) {
+    for (const YamlNode* s : ListOrOne(*status))
+      h.status.push_back(static_cast<int>(RequireInt(*s, "a status code", 100, 999)));
+    if (h.status.empty()) Fail(*status, "'status' must list at least one code");
+  }
+  if (const YamlNode* reason = node.Find("reason")) {
+    h.reason = LoadTextMatch(*reason, "'reason'", scope);
+  }
+  if (const YamlNode* headers = node.Find("headers")) {
+    RequireMap(*headers, "'headers'");
+    for (const auto& [key, value] : headers->entries)
+      h.headers.push_back(LoadHeaderCheck(key, value, scope));
+  }
+  if (const YamlNode* body = node.Find("body")) LoadBodyCheck(*body, scope, &h);
+  if (const YamlNode* responses = node.Find("responses")) {
+    h.index = static_cast<std::size_t>(RequireInt(*responses, "'responses'", 1, 1000000));
+  }
+  if (const YamlNode* count = node.Find("count")) {
+    h.count = static_cast<std::size_t>(RequireInt(*count, "'count'", 1, 100000));
+  }
+  return h;
+}
+
+// The one key of `node` that says what is expected; sets `e->kind`.
+const char* LoadKind(const YamlNode& node, ExpectStep* e) {
+  struct KindKey {
+    const char* key;
+    Kind kind;
+  };
+  static constexpr KindKey kKinds[] = {
+      {"line", Kind::kLine},         {"lines", Kind::kLines},       {"bytes", Kind::kBytes},
+      {"contains", Kind::kContains}, {"datagram", Kind::kDatagram}, {"silence", Kind::kSilence},
+      {"closed", Kind::kClosed},     {"reset", Kind::kReset},       {"http", Kind::kHttp},
+      {"exit", Kind::kExit},
+  };
+  const char* found = nullptr;
+  for (const KindKey& k : kKinds) {
+    if (node.Find(k.key) == nullptr) continue;
+    if (found != nullptr) {
+      Fail(*node.Find(k.key), std::string("an expectation checks one thing; this has '") + found +
+                                  "' and '" + k.key + "' (use two expect steps)");
+    }
+    found = k.key;
+    e->kind = k.kind;
+  }
+  if (found == nullptr) {
+    Fail(node,
+         "'expect' needs what to expect: line, lines, bytes, contains, datagram, silence, "
+         "closed, reset, http or exit");
+  }
+  return found;
+}
+
+// What the expectation is about: a target (exit) or a connection (everything else).
+void LoadSubject(const YamlNode& node, const YamlNode& value, LoadScope& scope, ExpectStep* e) {
+  if (e->kind != Kind::kExit) {
+    if (node.Find("target") != nullptr) Fail(*node.Find("target"), "'target' belongs with 'exit'");
+    e->on = scope.UseConnection(node, false);
+    scope.RequireReading(e->on, node);
+    return;
+  }
+  if (node.Find("on") != nullptr) {
+    Fail(*node.Find("on"), "'exit' is about a target; use 'target', not 'on'");
+  }
+  e->target = scope.scenario().target;
+  if (const YamlNode* t = node.Find("target")) e->target = RequireName(*t, "'target'");
+  if (e->target.empty()) Fail(node, "'exit' needs a 'target' (the scenario has none)");
+  e->exit_code = static_cast<int>(RequireInt(value, "'exit'", 0, 255));
+  scope.UseFreshTarget(e->target, PositionOf(node));
+}
+
+void LoadLines(const YamlNode& node, const YamlNode& value, LoadScope& scope, ExpectStep* e) {
+  if (!value.is_sequence() || value.items.empty()) Fail(value, "'lines' must be a list of lines");
+  for (const YamlNode& item : value.items)
+    e->lines.push_back(LoadTextMatch(item, "a line", scope));
+  if (const YamlNode* ao = node.Find("any_order")) e->any_order = RequireBool(*ao, "'any_order'");
+}
+
+// A datagram is matched as text (a string, or exact/contains/regex) or as exact bytes.
+void LoadDatagram(const YamlNode& value, bool udp, LoadScope& scope, ExpectStep* e) {
+  if (!udp)
+    Fail(value, "'datagram' needs a UDP connection (TCP bytes have no datagram boundaries)");
+  bool text = value.is_scalar() || (value.is_map() && (value.Find("exact") != nullptr ||
+                                                       value.Find("contains") != nullptr ||
+                                                       value.Find("regex") != nullptr));
+  if (text) {
+    e->lines.push_back(LoadTextMatch(value, "'datagram'", scope));
+  } else {
+    e->bytes = LoadPayloadValue(value, "'datagram'", scope);
+  }
+}
+
+// The value under the kind's key, `found`.
+void LoadWhat(const YamlNode& node, const char* found, LoadScope& scope, ExpectStep* e) {
+  const YamlNode& value = *node.Find(found);
+  const std::string quoted = std::string("'") + found + "'";
+  bool udp = !e->on.empty() && scope.TransportOf(e->on) == Transport::kUdp;
+  switch (e->kind) {
+    case Kind::kLine:
+      e->lines.push_back(LoadTextMatch(value, "'line'", scope));
+      break;
+    case Kind::kLines:
+      LoadLines(node, value, scope, e);
+      break;
+    case Kind::kBytes:
+    case Kind::kContains:
+      e->bytes = LoadPayloadValue(value, quoted, scope);
+      break;
+    case Kind::kDatagram:
+      LoadDatagram(value, udp, scope, e);
+      break;
+    case Kind::kSilence:
+      e->silence = RequireDuration(value, "'silence'");
+      break;
+    case Kind::kClosed:
+    case Kind::kReset:
+      if (!RequireBool(value, quoted)) {
+        Fail(value, std::string("'") + found + ": false' checks nothing; remove the step");
+      }
+      if (udp) Fail(value, "a UDP connection is never closed or reset by its peer");
+      break;
+    case Kind::kHttp:
+      if (udp) Fail(value, "'http' needs a TCP connection");
+      e->http = LoadHttpCheck(value, scope);
+      break;
+    case Kind::kExit:
+      break;
+  }
+}
+
+int RegexGroups(const ExpectStep& e) {
+  int groups = 0;
+  for (const TextMatch& m : e.lines)
+    groups += m.groups;
+  if (e.kind == Kind::kHttp) {
+    if (e.http.reason) groups += e.http.reason->groups;
+    for (const HeaderCheck& h : e.http.headers)
+      groups += h.value.groups;
+    if (e.http.body) groups += e.http.body->groups;
+  }
+  return groups;
+}
+
+// `capture`: names for the regex groups, in order; they become variables for later steps.
+void LoadCapture(const YamlNode& node, LoadScope& scope, ExpectStep* e) {
+  if (e->kind == Kind::kHttp && e->http.count > 1) {
+    Fail(node, "'capture' takes the groups of one response; this checks " +
+                   std::to_string(e->http.count) + " ('count')");
+  }
+  int groups = RegexGroups(*e);
+  for (const YamlNode* item : ListOrOne(node))
+    e->capture.push_back(RequireName(*item, "a capture name"));
+  if (groups == 0) {
+    Fail(node, "'capture' takes the groups of a regex, and this expectation has none");
+  }
+  if (static_cast<int>(e->capture.size()) > groups) {
+    Fail(node, "'capture' names " + std::to_string(e->capture.size()) +
+                   " variables but the regexes have " + std::to_string(groups) + " group" +
+                   (groups == 1 ? "" : "s"));
+  }
+  for (const std::string& name : e->capture)
+    scope.Define(name);
+}
+
+}  // namespace
+
+ExpectStep LoadExpect(const YamlNode& node, Step* step, LoadScope& scope) {
+  if (!node.is_map()) {
+    Fail(node, "'expect' takes a mapping, e.g. - expect: {on: client, line: \"hello\"}");
+  }
+  CheckKeys(node,
+            {"on", "line", "lines", "any_order", "bytes", "contains", "datagram", "silence",
+             "closed", "reset", "http", "exit", "target", "capture", "timeout", "retry"},
+            "'expect'");
+  ExpectStep e;
+  const char* found = LoadKind(node, &e);
+  LoadSubject(node, *node.Find(found), scope, &e);
+  if (node.Find("any_order") != nullptr && e.kind != Kind::kLines) {
+    Fail(*node.Find("any_order"), "'any_order' belongs with 'lines'");
+  }
+  LoadWhat(node, found, scope, &e);
+  if (const YamlNode* capture = node.Find("capture")) LoadCapture(*capture, scope, &e);
+  LoadModifiers(node, step);
+  if (e.kind == Kind::kSilence && node.Find("timeout") != nullptr) {
+    Fail(*node.Find("timeout"), "'silence' is its own duration; remove 'timeout'");
+  }
+  return e;
+}
+
+}  // namespace parley::harness
