@@ -9,12 +9,14 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/program_options.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -24,6 +26,7 @@
 #include "harness/report/json_report.h"
 #include "harness/report/junit_report.h"
 #include "harness/run_setup.h"
+#include "harness/scenario/byte_size.h"
 #include "harness/scenario/seeds.h"
 
 namespace parley::harness {
@@ -69,7 +72,7 @@ struct Options {
   std::string junit;
   std::string json;
   std::string color = "auto";
-  std::size_t max_receive = 64 * 1024 * 1024;
+  std::string max_receive = "64MiB";
   // export-seeds
   std::string out;
 };
@@ -110,7 +113,8 @@ po::options_description RunOptionsDescription(Options* o) {
       "bin-dir", po::value(&o->bin_dir),
       "the folder of the target binaries, ${bin} in targets.yaml (default: parley's own folder)")(
       "max-receive", po::value(&o->max_receive),
-      "bytes a connection may receive before it is cut off (default: 67108864)");
+      "SIZE a connection may receive before it is cut off: bytes, or with K, M or G (powers of "
+      "1024, e.g. 2GiB; default: 64MiB)");
   return d;
 }
 
@@ -260,7 +264,10 @@ int CommandRun(const std::vector<std::string>& args) {
   if (o.color != "auto" && o.color != "always" && o.color != "never") {
     UsageError("run", "--color must be auto, always or never");
   }
-  if (o.max_receive < 1024) UsageError("run", "--max-receive must be at least 1024 bytes");
+  std::string size_error;
+  std::optional<std::uint64_t> max_receive = ParseByteSize(o.max_receive, &size_error);
+  if (!max_receive) UsageError("run", "--max-receive: " + size_error);
+  if (*max_receive < 1024) UsageError("run", "--max-receive must be at least 1024 bytes");
   Loaded loaded;
   if (int code = Load("run", o, &loaded, o.repeat); code != kExitPassed) return code;
 
@@ -286,7 +293,7 @@ int CommandRun(const std::vector<std::string>& args) {
   run_options.jobs = o.jobs;
   run_options.fail_fast = o.fail_fast;
   run_options.play.timeout_scale = o.timeout_scale;
-  run_options.play.limits.max_receive = o.max_receive;
+  run_options.play.limits.max_receive = static_cast<std::size_t>(*max_receive);
   run_options.play.variables = loaded.vars;
   Runner runner(io.get_executor(), &pool, run_options,
                 [&](const ScenarioResult& r, std::size_t done, std::size_t total) {

@@ -372,6 +372,12 @@ TEST_F(ParleyE2e, CommandLineBasics) {
   Outcome bad_var = Parley(dir_, {"list", "--var", "novalue", "s"});
   EXPECT_EQ(bad_var.code, 2);
   EXPECT_NE(bad_var.err.find("--var takes NAME=VALUE"), std::string::npos) << bad_var.err;
+  Outcome bad_size = Parley(dir_, {"run", "--max-receive", "64MB", "s"});
+  EXPECT_EQ(bad_size.code, 2);
+  EXPECT_NE(bad_size.err.find("--max-receive: '64MB' is not a size (write 1048576, 64KiB, 64MiB "
+                              "or 2GiB)"),
+            std::string::npos)
+      << bad_size.err;
 }
 
 TEST_F(ParleyE2e, InterruptStopsTargetsAndWritesPartialReports) {
@@ -480,7 +486,7 @@ TEST_F(ParleyE2e, AGibibyteIsJudgedInBoundedMemory) {
                                 size + R"(}}}
     - expect: {on: c, closed: true}
 )");
-    return Parley(dir_, {"run", "s", "-j", "1", "--max-receive", "1100000000"},
+    return Parley(dir_, {"run", "s", "-j", "1", "--max-receive", "1100M"},
                   std::chrono::seconds(300));
   };
   Outcome small = play("16777216");

@@ -61,7 +61,7 @@ def compare(ctx, name, port, size, expectation, check_args, rounds):
     scenario.write_text(SCENARIO.format(name=name, expectation=expectation))
     client = [ctx.bin / "bench_stream_client", "--port", port]
     parley = [ctx.bin / "parley", "run", scenario, "--target", "stream=127.0.0.1:%s" % port,
-              "--max-receive", str(size + MIB), "--color", "never", "--jobs", "1"]
+              "--max-receive", "%dMiB" % (size // MIB + 1), "--color", "never", "--jobs", "1"]
     samples = {"plain_ms": [], "parley_ms": [], "check_ms": [], "plain_kib": [],
                "parley_kib": [], "check_kib": []}
     for r in range(rounds):
