@@ -9,14 +9,15 @@
 #include "harness/play/expectation_kinds.h"
 #include "harness/scenario/payload.h"
 #include "harness/text/bytes_text.h"
+#include "harness/text/find_bytes.h"
 
 namespace parley::harness {
 namespace {
 
 // Exactly the expected bytes come next. Each call compares only the bytes that arrived since
-// the last one, against the expected bytes read as far as needed (a payload file is read as
-// the compare reaches it, never held whole), and consumes the bytes found equal (but the last
-// few, which a diff shows before a difference), so memory stays small whatever the size.
+// the last one, against as many expected bytes, read just then (a payload file is read as the
+// compare reaches it, never held whole), and consumes the bytes found equal (but the last few,
+// which a diff shows before a difference), so memory stays small whatever the size.
 class BytesExpectation : public Expectation {
  public:
   explicit BytesExpectation(PayloadReader expected) : expected_(std::move(expected)) {}
@@ -60,7 +61,7 @@ class BytesExpectation : public Expectation {
   static constexpr std::size_t kContext = 64;      // equal bytes kept before the compare point
   static constexpr std::size_t kShownAfter = 40;   // bytes a diff shows after a difference
   static constexpr std::size_t kHeld = 64 * 1024;  // equal bytes held before consuming them
-  static constexpr std::size_t kReadAhead = 64 * 1024;
+  static constexpr std::size_t kLeastRead = 4096;  // so that reads are not tiny
 
   std::uint64_t Left() const { return expected_.size() - consumed_; }
   std::string Received(const Inbox& inbox) const {
@@ -72,7 +73,7 @@ class BytesExpectation : public Expectation {
     n = static_cast<std::size_t>(std::min<std::uint64_t>(n, Left()));
     if (window_.size() >= n) return true;
     const auto more = static_cast<std::size_t>(std::min<std::uint64_t>(
-        std::max(n - window_.size(), kReadAhead), expected_.size() - expected_.position()));
+        std::max(n - window_.size(), kLeastRead), expected_.size() - expected_.position()));
     if (!expected_.Read(more, window_.Reserve(more), &error_)) return false;
     window_.Commit(more);
     return true;
@@ -128,16 +129,13 @@ class ContainsExpectation : public Expectation {
   }
 
  private:
-  static constexpr std::size_t kShown = 300;          // bytes of the tail a message shows
-  static constexpr std::size_t kDropAfter = 1 << 20;  // searched bytes held before dropping
+  static constexpr std::size_t kShown = 300;            // bytes of the tail a message shows
+  static constexpr std::size_t kDropAfter = 64 * 1024;  // searched bytes held before dropping
 
   std::size_t Find(std::string_view got) const {
     if (needle_.empty()) return 0;
-    if (got.size() < from_ + needle_.size()) return std::string_view::npos;
-    const void* found =
-        ::memmem(got.data() + from_, got.size() - from_, needle_.data(), needle_.size());
-    if (found == nullptr) return std::string_view::npos;
-    return static_cast<std::size_t>(static_cast<const char*>(found) - got.data());
+    const std::size_t at = FindBytes(got.substr(from_), needle_);
+    return at == std::string_view::npos ? at : from_ + at;
   }
 
   std::string needle_;

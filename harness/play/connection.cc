@@ -25,7 +25,7 @@ using boost::system::error_code;
 constexpr std::size_t kReadChunk = 64 * 1024;  // a UDP datagram fits
 // Bytes the TCP read loop takes in a row before it lets the expectation waiting for them judge
 // them: bounds what the inbox holds between two judgements.
-constexpr std::size_t kReadBurst = 64 * 1024;
+constexpr std::size_t kReadBurst = 256 * 1024;
 
 std::string FormatLimit(std::size_t bytes) {
   if (bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";

@@ -235,7 +235,7 @@ TEST(ContainsExpectation, ConsumesThroughTheMatch) {
             "the connection was reset before \"needle\" arrived; received \"hay\"");
 }
 
-// A search that has passed over more than a MiB drops what cannot start a match, and its
+// A search that has passed over more than 64 KiB drops what cannot start a match, and its
 // messages still count every byte received.
 TEST(ContainsExpectation, HoldsOnlyATailOfALongSearch) {
   Judging j("contains: needle");

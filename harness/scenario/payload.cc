@@ -81,6 +81,7 @@ bool PayloadReader::Add(const Payload::Piece& piece, const Variables& vars, std:
       Part& file = parts_.back();
       if (S_ISREG(info.st_mode) && static_cast<std::uint64_t>(info.st_size) <= kMaxPayloadBytes) {
         file.size = static_cast<std::uint64_t>(info.st_size);
+        ::posix_fadvise(file.fd, 0, 0, POSIX_FADV_SEQUENTIAL);  // read once, front to back
       } else {
         // A pipe or a device has no size to trust: read it now.
         const bool ok = ReadRest(file.fd, file.path, &file.bytes, error);
