@@ -11,6 +11,7 @@ import resource
 import signal
 import socket
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -19,6 +20,24 @@ HOLA_MUNDO = "<h1>Hola Mundo</h1>\n"
 
 class PeerError(RuntimeError):
     pass
+
+
+def run_timed(args, log_path, limit=600.0):
+    """Runs a command to its end, its output appended to `log_path`; returns (exit code, wall
+    ms). The wait blocks in waitpid, so the time is exact: Popen.wait(timeout) polls with sleeps
+    of up to 50 ms, which would round every time up to the next poll. A timer kills the command
+    after `limit` seconds."""
+    with open(log_path, "ab") as log_file:
+        start = time.monotonic()
+        proc = subprocess.Popen([str(a) for a in args], stdout=log_file, stderr=log_file,
+                                stdin=subprocess.DEVNULL)
+    watchdog = threading.Timer(limit, proc.kill)
+    watchdog.start()
+    try:
+        code = proc.wait()
+    finally:
+        watchdog.cancel()
+    return code, (time.monotonic() - start) * 1000
 
 
 def free_port():

@@ -1,12 +1,12 @@
 """Judging long streams: `parley run` playing one expectation over a 64 MiB stream (`bytes` from
 a file, and `contains` at its very end), and `contains` at the end of 1 GiB, against the plain
 client bench_stream_client reading the same bytes from the same bench_stream_source, in
-alternating rounds. Each command is timed whole, start-up included, and its peak memory read."""
+alternating rounds. Each command is timed whole, start-up included (the fastest of TRIES runs in
+each round), and its peak memory read."""
 
 import os
-import subprocess
-import time
 
+from ci.bench import peers
 from ci.bench.context import log
 from ci.bench.peers import PeerError
 from ci.bench.rows import Row, fmt, median
@@ -14,6 +14,9 @@ from ci.bench.rows import Row, fmt, median
 TARGETS = ["parley", "bench_stream_source", "bench_stream_client"]
 
 TAIL = "THE END"
+# Runs of each command per round, of which the fastest counts: a transfer of 64 MiB lasts about
+# 30 ms, and a stray scheduling delay on either side would otherwise decide single comparisons.
+TRIES = 3
 MIB = 1024 * 1024
 
 SCENARIO = """\
@@ -28,19 +31,20 @@ SCENARIO = """\
 
 
 def timed(args, log_path):
-    """Runs a command to its end; returns (wall ms, peak RSS KiB). Fails on a non-zero exit.
-    The peak comes from GNU time, which starts the command from its own small process: a child
-    of this Python process would count Python's pages in its own peak."""
+    """Runs a command to its end; returns its wall time in ms. Fails on a non-zero exit."""
+    code, wall = peers.run_timed(args, log_path)
+    if code != 0:
+        raise PeerError("%s exited with %d; see %s" % (args[0], code, log_path))
+    return wall
+
+
+def peak_kib(args, log_path):
+    """Runs a command once more for its peak RSS, from GNU time, which starts it from its own
+    small process: a child of this Python process would count Python's pages in its own peak.
+    (Not timed: time's own waiting sometimes adds tens of milliseconds.)"""
     rss_file = log_path.with_suffix(".rss")
-    start = time.monotonic()
-    with open(log_path, "ab") as log_file:
-        result = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(rss_file)]
-                                + [str(a) for a in args], stdout=log_file, stderr=log_file,
-                                stdin=subprocess.DEVNULL, timeout=600)
-    wall = (time.monotonic() - start) * 1000
-    if result.returncode != 0:
-        raise PeerError("%s exited with %d; see %s" % (args[0], result.returncode, log_path))
-    return wall, int(rss_file.read_text().split()[-1])
+    timed(["/usr/bin/time", "-f", "%M", "-o", str(rss_file)] + [str(a) for a in args], log_path)
+    return int(rss_file.read_text().split()[-1])
 
 
 def write_stream(path, size):
@@ -55,11 +59,14 @@ def write_stream(path, size):
 
 
 def warm_up(path):
-    """Reads a file so that its pages are cached: some machines evict cold page cache on their
-    own, and a measurement of the runner should not be one of the disk."""
-    with open(path, "rb") as f:
-        while f.read(8 * MIB):
-            pass
+    """Asks the kernel to have a file's pages cached: some machines evict cold page cache on
+    their own, and a measurement of the runner should not be one of the disk. (Reading the file
+    here instead would fault 64 MiB into this process before every command.)"""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_WILLNEED)
+    finally:
+        os.close(fd)
 
 
 def compare(ctx, name, port, size, expectation, check_args, rounds, warm=None):
@@ -71,16 +78,19 @@ def compare(ctx, name, port, size, expectation, check_args, rounds, warm=None):
     client = [ctx.bin / "bench_stream_client", "--port", port]
     parley = [ctx.bin / "parley", "run", scenario, "--target", "stream=127.0.0.1:%s" % port,
               "--max-receive", "%dMiB" % (size // MIB + 1), "--color", "never", "--jobs", "1"]
-    samples = {"plain_ms": [], "parley_ms": [], "check_ms": [], "plain_kib": [],
-               "parley_kib": [], "check_kib": []}
+    commands = (("plain", client), ("parley", parley), ("check", client + check_args))
+    samples = {who + "_ms": [] for who, _ in commands}
     for r in range(rounds):
         log("stream: %s, round %d/%d" % (name, r + 1, rounds))
-        for who, args in (("plain", client), ("parley", parley), ("check", client + check_args)):
-            if warm:
-                warm_up(warm)
-            wall, rss = timed(args, logs / ("stream-%s.log" % who))
-            samples[who + "_ms"].append(wall)
-            samples[who + "_kib"].append(rss)
+        for who, args in commands:
+            runs = []
+            for _ in range(TRIES):
+                if warm:
+                    warm_up(warm)
+                runs.append(timed(args, logs / ("stream-%s.log" % who)))
+            samples[who + "_ms"].append(min(runs))
+    for who, args in commands:
+        samples[who + "_kib"] = [peak_kib(args, logs / ("stream-%s.log" % who))]
     return samples
 
 
