@@ -489,13 +489,23 @@ TEST_F(ParleyE2e, AGibibyteIsJudgedInBoundedMemory) {
     return Parley(dir_, {"run", "s", "-j", "1", "--max-receive", "1100M"},
                   std::chrono::seconds(300));
   };
+  // Under AddressSanitizer freed memory waits in a quarantine (256 MiB by default) before it is
+  // used again, so every allocation made per read would count in the peak as if it were held.
+  const char* asan = std::getenv("ASAN_OPTIONS");
+  const std::string asan_options = asan == nullptr ? "" : asan;
+  ::setenv("ASAN_OPTIONS", (asan_options + ":quarantine_size_mb=4").c_str(), 1);
   Outcome small = play("16777216");
   ASSERT_EQ(small.code, 0) << small.out << small.err;
   Outcome big = play("1073741824");
+  if (asan == nullptr) {
+    ::unsetenv("ASAN_OPTIONS");
+  } else {
+    ::setenv("ASAN_OPTIONS", asan_options.c_str(), 1);
+  }
   ASSERT_EQ(big.code, 0) << big.out << big.err;
   EXPECT_NE(big.out.find("parley: 2 passed"), std::string::npos) << big.out;
   ASSERT_GT(small.peak_kib, 0);
-  EXPECT_LT(big.peak_kib, small.peak_kib + 32 * 1024)
+  EXPECT_LT(big.peak_kib, small.peak_kib + 16 * 1024)
       << "16 MiB: " << small.peak_kib << " KiB, 1 GiB: " << big.peak_kib << " KiB";
 }
 

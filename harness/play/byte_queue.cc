@@ -12,6 +12,7 @@ constexpr std::size_t kKeptCapacity = 256 * 1024;
 
 char* ByteQueue::Reserve(std::size_t n) {
   if (capacity_ - tail_ < n) MakeRoom(n);
+  reserved_ = true;
   return data_.get() + tail_;
 }
 
@@ -38,7 +39,7 @@ void ByteQueue::Append(std::string_view bytes) {
 
 void ByteQueue::Consume(std::size_t n) {
   head_ += std::min(n, size());
-  if (head_ != tail_) return;
+  if (head_ != tail_ || reserved_) return;
   head_ = tail_ = 0;
   if (capacity_ > kKeptCapacity) {
     data_.reset();

@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -23,9 +24,8 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 constexpr std::size_t kReadChunk = 64 * 1024;  // a UDP datagram fits
-// Bytes the TCP read loop takes in a row before it lets the expectation waiting for them judge
-// them: bounds what the inbox holds between two judgements.
-constexpr std::size_t kReadBurst = 256 * 1024;
+constexpr std::size_t kLeastRead = 16 * 1024;
+constexpr std::size_t kMostRead = 256 * 1024;
 
 std::string FormatLimit(std::size_t bytes) {
   if (bytes % (1024 * 1024) == 0) return std::to_string(bytes / (1024 * 1024)) + " MiB";
@@ -309,49 +309,55 @@ void Connection::StartReading() {
   }
 }
 
-// The TCP read loop reads while the socket has bytes, straight into the inbox's free room, and
-// waits for the socket to become readable only when a read finds nothing. No buffer is lent to
-// the kernel across a wait, so the inbox may move its bytes between reads. It is a chain of
-// completion handlers rather than a coroutine: a coroutine would start from a posted handler,
-// one more turn of the event loop (a system call) for every connection.
+// The TCP read loop is a chain of completion handlers rather than a coroutine: a coroutine
+// would start from a posted handler, one more turn of the event loop (a system call) for every
+// connection. Each read goes straight into the inbox's free room, which stays put until the
+// read completes (see Inbox::Reserve); Asio tries it at once and waits for the socket only when
+// it finds nothing.
 void Connection::ReadTcp() {
-  std::size_t burst = 0;
-  for (;;) {
-    if (closed_by_us_ || paused_ || !inbox_.open()) {
-      reading_ = false;
-      return;
-    }
-    error_code ec;
-    char* to = inbox_.Reserve(kReadChunk);
-    const std::size_t n = tcp_.read_some(asio::buffer(to, kReadChunk), ec);
-    if (ec == asio::error::would_block || ec == asio::error::try_again) {
-      tcp_.async_wait(asio::ip::tcp::socket::wait_read,
-                      [self = shared_from_this()](const error_code& ec) {
-                        if (ec && ec != asio::error::operation_aborted) {
-                          self->StopReading(ec);  // aborted: by a Pause or a Close
-                        } else {
-                          self->ReadTcp();
-                        }
-                      });
-      return;
-    }
-    if (n > 0 && !Received(to, n)) {
-      reading_ = false;
-      return;
-    }
-    if (ec) {
-      StopReading(ec);
-      return;
-    }
-    burst += n;
-    if (n < kReadChunk || burst >= kReadBurst) {
-      // The socket is drained for now (or gave a long burst). Let whoever waits for these bytes
-      // act on them before reading again: if that closes the connection, the next read is never
-      // attempted, and otherwise it runs, still before the event loop next waits for the kernel.
-      asio::post(executor_, [self = shared_from_this()] { self->ReadTcp(); });
-      return;
-    }
+  // Into the room the inbox has (up to kMostRead), unless it is small: a connection that
+  // receives a little at a time keeps one block, and one that floods gets judged every
+  // kMostRead bytes at the latest.
+  const std::size_t room = inbox_.room();
+  const std::size_t want = room >= kLeastRead ? std::min(room, kMostRead) : kReadChunk;
+  char* to = inbox_.Reserve(want);
+  tcp_.async_read_some(asio::buffer(to, want),
+                       [self = shared_from_this(), to, want](const error_code& ec, std::size_t n) {
+                         self->TcpRead(to, want, ec, n);
+                       });
+}
+
+void Connection::TcpRead(const char* to, std::size_t want, const error_code& ec, std::size_t n) {
+  if (!Received(to, n)) {
+    reading_ = false;
+    return;
   }
+  if (closed_by_us_ || !inbox_.open()) {
+    reading_ = false;
+    return;
+  }
+  if (!ec && n < want) {
+    // The socket is drained for now. Let whoever waits for these bytes act on them before
+    // reading again: if that closes the connection, the next read is never attempted, and
+    // otherwise it runs, still before the event loop next waits for the kernel.
+    asio::post(executor_, [self = shared_from_this()] {
+      if (self->closed_by_us_ || self->paused_) {
+        self->reading_ = false;
+      } else {
+        self->ReadTcp();
+      }
+    });
+    return;
+  }
+  if (paused_) {
+    reading_ = false;
+    return;
+  }
+  if (!ec || ec == asio::error::operation_aborted) {  // aborted: by a Pause
+    ReadTcp();
+    return;
+  }
+  StopReading(ec);
 }
 
 void Connection::StopReading(const error_code& ec) {
@@ -385,14 +391,20 @@ asio::awaitable<void> Connection::ReadUdp(std::shared_ptr<Connection> self) {
     char* to = self->inbox_.Reserve(n);
     if (n > 0) std::memcpy(to, buffer.get(), n);
     if (!self->Received(to, n)) break;
+    if (!self->inbox_.open()) break;
   }
   self->reading_ = false;
 }
 
 bool Connection::Received(const char* data, std::size_t n) {
+  if (n == 0) {
+    inbox_.Commit(0);
+    return true;
+  }
   transcript_->Received(std::string_view(data, n));
   received_total_ += n;
   if (received_total_ > limits_.max_receive) {
+    inbox_.Abandon();
     End(Inbox::End::kCutOff, FormatLimit(limits_.max_receive));
     error_code ec;
     tcp_.close(ec);

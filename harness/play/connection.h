@@ -85,10 +85,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                           boost::system::error_code& ec);
   void StartReading();
   void ReadTcp();
+  void TcpRead(const char* to, std::size_t want, const boost::system::error_code& ec,
+               std::size_t n);
   void StopReading(const boost::system::error_code& ec);
   static boost::asio::awaitable<void> ReadUdp(std::shared_ptr<Connection> self);
-  // Takes the `n` bytes just written at `data`, the room inbox_.Reserve gave; false (and the
-  // connection is cut off) when they pass the receive limit.
+  // Takes the `n` bytes (maybe none) just written at `data`, the room inbox_.Reserve gave, and
+  // ends the reservation; false (and the connection is cut off) when they pass the limit.
   bool Received(const char* data, std::size_t n);
   void End(Inbox::End end, std::string detail);
 

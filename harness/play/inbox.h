@@ -31,12 +31,16 @@ class Inbox {
   Inbox(const Inbox&) = delete;
   Inbox& operator=(const Inbox&) = delete;
 
-  // Returns room for at least `n` bytes after the last one. Valid until the next call that
-  // changes the inbox; only Commit makes what was written there part of it.
+  // Returns room for at least `n` bytes after the last one, which stays put until Commit
+  // (ByteQueue::Reserve); only Commit makes what was written there part of the inbox.
   char* Reserve(std::size_t n) { return bytes_.Reserve(n); }
+  // Room after the last byte, there without growing or sliding.
+  std::size_t room() const { return bytes_.room(); }
   // The first `n` bytes of the reserved room join the inbox (UDP: as one datagram).
   // REQUIRES: `n` is at most what the last Reserve asked for.
   void Commit(std::size_t n);
+  // Ends the reservation with nothing added.
+  void Abandon() { bytes_.Commit(0); }
   // Reserve, copy and Commit.
   void Append(std::string_view bytes);
   // The receiving side ended: `detail` is the system's message (kError) or the limit
