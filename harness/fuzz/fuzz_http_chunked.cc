@@ -101,14 +101,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint32_t hash = InputHash(input);
   const parley::http::Limits limits = LimitsFor(hash);
 
-  const Decoded whole = Decode({input}, limits);
-  const std::vector<std::size_t> points = SplitPoints(input, hash);
-  if (!points.empty()) {
-    const Decoded split = Decode(Pieces(input, points), limits);
-    PARLEY_FUZZ_CHECK(split == whole, "the input in pieces decodes exactly like the input whole",
-                      "whole: " + Describe(whole) + "\nin " + std::to_string(points.size() + 1) +
-                          " pieces: " + Describe(split));
-  }
+  const Decoded whole = ReadWholeAndInPieces(
+      input, hash, "the input in pieces decodes exactly like the input whole",
+      [&](const std::vector<std::string_view>& pieces) { return Decode(pieces, limits); },
+      [](const Decoded& d) { return Describe(d); });
   if (whole.status == parley::http::ChunkedStatus::kDone) {
     const std::string encoded = Encode(whole.data, SplitPoints(whole.data, hash / 3));
     const Decoded again = Decode({encoded}, limits);

@@ -85,14 +85,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint32_t hash = InputHash(input);
   const parley::http::Limits limits = LimitsFor(hash);
 
-  const ParsedStream whole = ReadRequests({input}, limits);
-  const std::vector<std::size_t> points = SplitPoints(input, hash);
-  if (!points.empty()) {
-    const ParsedStream split = ReadRequests(Pieces(input, points), limits);
-    PARLEY_FUZZ_CHECK(split == whole, "the input in pieces reads exactly like the input whole",
-                      "whole:\n" + Describe(whole) + "\nin " + std::to_string(points.size() + 1) +
-                          " pieces:\n" + Describe(split));
-  }
+  const ParsedStream whole = ReadWholeAndInPieces(
+      input, hash, "the input in pieces reads exactly like the input whole",
+      [&](const std::vector<std::string_view>& pieces) { return ReadRequests(pieces, limits); },
+      [](const ParsedStream& s) { return Describe(s); });
   for (const ParsedRequest& request : whole.requests)
     CheckReserialized(request, limits);
   return 0;

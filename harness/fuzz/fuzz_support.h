@@ -9,8 +9,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
+
+// Aborts with `property` and `detail` (anything convertible to std::string_view) unless `cond`.
+#define PARLEY_FUZZ_CHECK(cond, property, detail)                                      \
+  do {                                                                                 \
+    if (!(cond)) ::parley::fuzz::PropertyFailed(property, detail, __FILE__, __LINE__); \
+  } while (false)
 
 namespace parley::fuzz {
 
@@ -59,12 +66,23 @@ class ReceivedBytes {
   std::size_t received_ = 0;
 };
 
-}  // namespace parley::fuzz
+// Reads `input` with `read` (which takes it as a list of pieces) whole and, when the input's
+// hash picks split points, cut into pieces; aborts naming `property` unless both readings are
+// equal. Returns the reading of the whole. `describe` shows a reading in the failure.
+template <class Read, class Describe>
+auto ReadWholeAndInPieces(std::string_view input, std::uint32_t hash, const char* property,
+                          const Read& read, const Describe& describe) {
+  const auto whole = read(std::vector<std::string_view>{input});
+  const std::vector<std::size_t> points = SplitPoints(input, hash);
+  if (!points.empty()) {
+    const auto split = read(Pieces(input, points));
+    PARLEY_FUZZ_CHECK(split == whole, property,
+                      "whole:\n" + describe(whole) + "\nin " + std::to_string(points.size() + 1) +
+                          " pieces:\n" + describe(split));
+  }
+  return whole;
+}
 
-// Aborts with `property` and `detail` (anything convertible to std::string_view) unless `cond`.
-#define PARLEY_FUZZ_CHECK(cond, property, detail)                                      \
-  do {                                                                                 \
-    if (!(cond)) ::parley::fuzz::PropertyFailed(property, detail, __FILE__, __LINE__); \
-  } while (false)
+}  // namespace parley::fuzz
 
 #endif  // PARLEY_HARNESS_FUZZ_FUZZ_SUPPORT_H_

@@ -41,6 +41,17 @@ class ConnectionTest : public testing::Test {
     return result;
   }
 
+  // A connection to `acceptor`, connected; nullptr (and the test fails) otherwise.
+  std::shared_ptr<Connection> ConnectTo(tcp::acceptor& acceptor) {
+    auto c = Make();
+    std::string error;
+    if (Connect(*c, acceptor.local_endpoint().port(), milliseconds(2000), &error).value_or(false)) {
+      return c;
+    }
+    ADD_FAILURE() << "cannot connect: " << error;
+    return nullptr;
+  }
+
   void RunUntil(const std::function<bool()>& done, milliseconds limit) {
     auto stop = Clock::now() + limit;
     while (!done() && Clock::now() < stop)
@@ -142,11 +153,9 @@ TEST_F(ConnectionTest, ARefusedConnectionSaysSo) {
 
 TEST_F(ConnectionTest, ASendThePeerDoesNotTakeTimesOutAndCloses) {
   tcp::acceptor acceptor(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  auto c = Make();
+  auto c = ConnectTo(acceptor);
+  ASSERT_TRUE(c);
   std::string error;
-  ASSERT_TRUE(
-      Connect(*c, acceptor.local_endpoint().port(), milliseconds(2000), &error).value_or(false))
-      << error;
   tcp::socket peer = acceptor.accept();  // never reads
   std::string big(64 * 1024 * 1024, 'x');
   std::optional<bool> sent;
@@ -166,11 +175,9 @@ TEST_F(ConnectionTest, ASendThePeerDoesNotTakeTimesOutAndCloses) {
 
 TEST_F(ConnectionTest, WaitForChangeEndsAtTheDeadlineOrOnArrival) {
   tcp::acceptor acceptor(io_, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  auto c = Make();
+  auto c = ConnectTo(acceptor);
+  ASSERT_TRUE(c);
   std::string error;
-  ASSERT_TRUE(
-      Connect(*c, acceptor.local_endpoint().port(), milliseconds(2000), &error).value_or(false))
-      << error;
   tcp::socket peer = acceptor.accept();
   auto wait = [&](milliseconds d) {
     std::optional<bool> changed;

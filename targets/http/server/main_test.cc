@@ -64,21 +64,13 @@ TEST(HttpServerProgram, RootMustBeADirectory) {
 }
 
 TEST(HttpServerProgram, PortInUseExitsWithRuntimeError) {
-  const int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(holder, 1), 0);
-  socklen_t size = sizeof address;
-  ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &size), 0);
-  const std::string port = std::to_string(ntohs(address.sin_port));
+  const testing::HeldPort held;
+  const std::string port = std::to_string(held.port());
   ChildProcess child({kProgram, "--port", port});
   EXPECT_EQ(child.Wait(), 1);
   EXPECT_NE(child.Stderr().find("cannot listen on 127.0.0.1:" + port + ": Address already in use"),
             std::string::npos)
       << child.Stderr();
-  ::close(holder);
 }
 
 TEST(HttpServerProgram, SigtermFinishesTheResponseInFlightAndExitsZero) {

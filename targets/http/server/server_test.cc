@@ -416,20 +416,11 @@ TEST(HttpServerLoopback, ConnectionsBeyondTheLimitGet503) {
 }
 
 TEST(HttpServerLoopback, PortInUseIsAnError) {
-  const int holder = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  ASSERT_GE(holder, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-  ASSERT_EQ(::listen(holder, 1), 0);
-  socklen_t size = sizeof address;
-  ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &size), 0);
+  const testing::HeldPort held;
   ServerConfig config;
-  config.port = ntohs(address.sin_port);
+  config.port = held.port();
   Server server(config);
   EXPECT_EQ(server.Listen(), boost::asio::error::address_in_use);
-  ::close(holder);
 }
 
 }  // namespace

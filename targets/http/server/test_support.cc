@@ -261,6 +261,24 @@ bool RunningServer::Stop(Duration timeout) {
   return true;
 }
 
+HeldPort::HeldPort() : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(fd_, 1) != 0 ||
+      ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    if (fd_ >= 0) ::close(fd_);
+    throw std::runtime_error("cannot hold a loopback port");
+  }
+  port_ = ntohs(address.sin_port);
+}
+
+HeldPort::~HeldPort() {
+  ::close(fd_);
+}
+
 ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0) return;

@@ -99,6 +99,22 @@ class RunningServer {
   std::uint16_t port_ = 0;
 };
 
+// A port on 127.0.0.1 held by a listening socket of this process, so that no server can
+// listen there.
+class HeldPort {
+ public:
+  HeldPort();  // throws std::runtime_error when no port can be held
+  ~HeldPort();
+  HeldPort(const HeldPort&) = delete;
+  HeldPort& operator=(const HeldPort&) = delete;
+
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  std::uint16_t port_ = 0;
+};
+
 // A child process with its stdout and stderr captured.
 class ChildProcess {
  public:
