@@ -294,6 +294,36 @@ steps:
   EXPECT_NE(r.transcripts[0]->Render().find("failed; retrying"), std::string::npos);
 }
 
+// Sends 128 KiB of 'a', pauses 300 ms, sends 128 KiB more: an expectation over all of it times
+// out in between.
+asio::awaitable<void> PausingPeer(tcp::socket socket) {
+  const std::string half(128 * 1024, 'a');
+  error_code ec;
+  co_await asio::async_write(socket, asio::buffer(half),
+                             asio::redirect_error(asio::use_awaitable, ec));
+  co_await Pause(std::chrono::milliseconds(300));
+  co_await asio::async_write(socket, asio::buffer(half),
+                             asio::redirect_error(asio::use_awaitable, ec));
+  co_await Pause(std::chrono::milliseconds(2000));
+}
+
+// A retried expectation goes on from where its last try got, although it consumed the equal
+// bytes it had compared: the retry does not start the compare again on what is left.
+TEST_F(PlayerTest, ARetryGoesOnFromWhereTheLastTryGot) {
+  ScenarioResult r = Play(R"(name: retry a long compare
+target: srv
+steps:
+  - connect: a
+  - expect: {bytes: {repeat: a, count: 262144}, timeout: 100ms, retry: {times: 20, delay: 10ms}}
+  - expect: {silence: 20ms}
+)",
+                          PausingPeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+  EXPECT_NE(r.transcripts[0]->Render().find("failed; retrying: only 131072 of 262144 expected"),
+            std::string::npos)
+      << r.transcripts[0]->Render();
+}
+
 TEST_F(PlayerTest, PipelinedResponsesToHeadAndGetAreReadInOrder) {
   ScenarioResult r = Play(R"(name: pipelined
 target: srv
