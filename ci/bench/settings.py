@@ -26,7 +26,7 @@ class Settings:
         self.runner_rounds = 1 if quick else 5
         self.stream_rounds = args.rounds or (1 if quick else 7)
         self.stream_big_mib = 256 if quick else 1024
-        self.stream_big_rounds = 1 if quick else 3
+        self.stream_big_rounds = 1 if quick else 5
         self.fuzz_seconds = 3 if quick else 10
         self.fuzz_rounds = 1 if quick else 2
 

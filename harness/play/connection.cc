@@ -316,18 +316,22 @@ void Connection::StartReading() {
 // it finds nothing.
 void Connection::ReadTcp() {
   // Into the room the inbox has (up to kMostRead), unless it is small: a connection that
-  // receives a little at a time keeps one block, and one that floods gets judged every
-  // kMostRead bytes at the latest.
+  // receives a little at a time keeps one small block; one whose last read filled all its
+  // room is flooding, and reads kMostRead at a time (the bytes judged meanwhile slide out of
+  // the way cheaply).
   const std::size_t room = inbox_.room();
-  const std::size_t want = room >= kLeastRead ? std::min(room, kMostRead) : kReadChunk;
+  const std::size_t want = room >= kLeastRead ? std::min(room, kMostRead)
+                           : flooded_         ? kMostRead
+                                              : kReadChunk;
   char* to = inbox_.Reserve(want);
   tcp_.async_read_some(asio::buffer(to, want),
                        [self = shared_from_this(), to, want](const error_code& ec, std::size_t n) {
-                         self->TcpRead(to, want, ec, n);
+                         self->flooded_ = n == want;
+                         self->TcpRead(to, ec, n);
                        });
 }
 
-void Connection::TcpRead(const char* to, std::size_t want, const error_code& ec, std::size_t n) {
+void Connection::TcpRead(const char* to, const error_code& ec, std::size_t n) {
   if (!Received(to, n)) {
     reading_ = false;
     return;
@@ -336,10 +340,12 @@ void Connection::TcpRead(const char* to, std::size_t want, const error_code& ec,
     reading_ = false;
     return;
   }
-  if (!ec && n < want) {
-    // The socket is drained for now. Let whoever waits for these bytes act on them before
-    // reading again: if that closes the connection, the next read is never attempted, and
-    // otherwise it runs, still before the event loop next waits for the kernel.
+  if (!ec && (!flooded_ || inbox_.room() < kLeastRead)) {
+    // The socket is drained for now, or the inbox has no room left where it is. Let whoever
+    // waits for these bytes act on them before reading again: if that closes the connection,
+    // the next read is never attempted; if it consumes them, the next read slides what is
+    // left to the front of the block instead of moving it all to a larger one. The read
+    // still runs before the event loop next waits for the kernel.
     asio::post(executor_, [self = shared_from_this()] {
       if (self->closed_by_us_ || self->paused_) {
         self->reading_ = false;

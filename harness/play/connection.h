@@ -85,8 +85,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                                           boost::system::error_code& ec);
   void StartReading();
   void ReadTcp();
-  void TcpRead(const char* to, std::size_t want, const boost::system::error_code& ec,
-               std::size_t n);
+  void TcpRead(const char* to, const boost::system::error_code& ec, std::size_t n);
   void StopReading(const boost::system::error_code& ec);
   static boost::asio::awaitable<void> ReadUdp(std::shared_ptr<Connection> self);
   // Takes the `n` bytes (maybe none) just written at `data`, the room inbox_.Reserve gave, and
@@ -108,6 +107,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool closed_by_us_ = false;
   bool paused_ = false;
   bool reading_ = false;  // a read loop is running
+  bool flooded_ = false;  // the last TCP read filled all the room it was given
   std::string peer_;
 };
 
