@@ -14,7 +14,8 @@
 //
 // Flags: --host H --port P, --never-ready, --exit-before-ready N, --ready-delay-ms N,
 // --ignore-term, --term-exit-code N, --stderr TEXT, --http, --pid-dir DIR (writes an empty
-// file named after its pid there, so a test can check that it was stopped).
+// file named after its pid there, so a test can check that it was stopped), --fragile (a
+// planted bug for the fuzzing tests: a line that holds a NUL byte makes it abort).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -67,6 +68,7 @@ int main(int argc, char** argv) {
   int ready_delay_ms = 0;
   bool ignore_term = false;
   bool http = false;
+  bool fragile = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -88,6 +90,8 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "%s\n", next().c_str());
     } else if (arg == "--http") {
       http = true;
+    } else if (arg == "--fragile") {
+      fragile = true;
     } else if (arg == "--pid-dir") {
       std::string path = next() + "/" + std::to_string(::getpid());
       if (std::FILE* f = std::fopen(path.c_str(), "w")) std::fclose(f);
@@ -188,6 +192,11 @@ int main(int argc, char** argv) {
         std::string line = c.buffer.substr(0, lf);
         c.buffer.erase(0, lf + 1);
         if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (fragile && line.find('\0') != std::string::npos) {
+          std::fprintf(stderr, "fake-target: a NUL byte in a line (the bug --fragile plants)\n");
+          std::fflush(stderr);
+          std::abort();
+        }
         if (line == "crash") {
           std::fprintf(stderr, "fake-target: crashing on request\n");
           std::fflush(stderr);

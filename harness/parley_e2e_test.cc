@@ -123,6 +123,9 @@ class ParleyE2e : public testing::Test {
     command: ["${bin}/parley-fake-target", "--ignore-term"]
     ready: '^listening on ([^:]+):(\d+)$'
     stop_timeout: 200ms
+  fragile:
+    command: ["${bin}/parley-fake-target", "--fragile"]
+    ready: '^listening on ([^:]+):(\d+)$'
 )");
   }
   void TearDown() override {
@@ -334,7 +337,7 @@ TEST_F(ParleyE2e, LoadErrorsExitTwoWithTheirPosition) {
       o.err.find("s/bad.yaml:5:23: unknown key 'tiemout' in 'expect' (did you mean 'timeout'?)"),
       std::string::npos)
       << o.err;
-  EXPECT_NE(o.err.find("s/unknown.yaml:2:9: unknown target 'nosuch' (known: broken, fake, never, "
+  EXPECT_NE(o.err.find("s/unknown.yaml:2:9: unknown target 'nosuch' (known: broken, fake, fragile, never, "
                        "recorded, stubborn, web)"),
             std::string::npos)
       << o.err;
@@ -579,3 +582,116 @@ steps:
 }
 
 }  // namespace
+
+// `parley fuzz` finds the bug --fragile plants in the fake target (a NUL byte in a line), from
+// a scenario that never sends one, and writes a minimized regression scenario that fails on
+// the fragile target and passes on a fixed one.
+TEST_F(ParleyE2e, FuzzFindsAPlantedCrashAndWritesARegressionScenario) {
+  Write("s/echo.yaml", R"(name: echo a line
+target: fragile
+steps:
+  - connect: c
+  - expect: {on: c, line: hello}
+  - send: {on: c, text: "say something\n"}
+  - expect: {on: c, line: "echo: say something"}
+  - close: c
+)");
+  Outcome o = Parley(
+      dir_,
+      {"fuzz", "s", "--time", "50s", "--out", "campaign", "--seed", "3", "--timeout-scale", "3"},
+      std::chrono::seconds(120), [&](pid_t pid) {
+        // Stop the campaign as soon as its finding is on disk.
+        auto deadline = Clock::now() + std::chrono::seconds(60);
+        while (Clock::now() < deadline && !fs::exists(dir_ / "campaign" / "findings")) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        while (Clock::now() < deadline && fs::is_empty(dir_ / "campaign" / "findings")) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        ::kill(pid, SIGINT);
+      });
+  EXPECT_EQ(o.code, 130) << o.err;
+  EXPECT_NE(o.err.find("caught signal 2"), std::string::npos) << o.err;
+  ASSERT_FALSE(fs::is_empty(dir_ / "campaign" / "findings")) << o.err;
+  fs::path finding = fs::directory_iterator(dir_ / "campaign" / "findings")->path();
+  std::string report = ReadFile(finding / "report.txt");
+  EXPECT_NE(report.find("kind: crash"), std::string::npos) << report;
+  EXPECT_NE(report.find("fake-target: a NUL byte in a line"), std::string::npos) << report;
+  EXPECT_EQ(ReadFile(finding / "input.bin").find('\0') != std::string::npos, true);
+  std::string summary = ReadFile(dir_ / "campaign" / "report.md");
+  EXPECT_NE(summary.find("stopped: interrupted"), std::string::npos) << summary;
+  EXPECT_NE(summary.find(finding.filename().string()), std::string::npos) << summary;
+
+  // The regression scenario fails on the faulty target...
+  fs::copy_file(finding / "scenario.yaml", dir_ / "s" / "regression.yaml");
+  Outcome faulty = Parley(dir_, {"run", "s/regression.yaml", "--targets", "s/targets.yaml"});
+  EXPECT_EQ(faulty.code, 1) << faulty.out << faulty.err;
+  EXPECT_NE(faulty.out.find("target 'fragile' exited unexpectedly"), std::string::npos)
+      << faulty.out;
+  // ...and passes on a fixed build of it (the same target without the planted bug).
+  Write("fixed/targets.yaml", R"(targets:
+  fragile:
+    command: ["${bin}/parley-fake-target"]
+    ready: '^listening on ([^:]+):(\d+)$'
+)");
+  Outcome fixed = Parley(dir_, {"run", "s/regression.yaml", "--targets", "fixed/targets.yaml"});
+  EXPECT_EQ(fixed.code, 0) << fixed.out << fixed.err;
+
+  // A resumed campaign knows the finding: it counts hits instead of writing it again.
+  Outcome resumed = Parley(dir_, {"fuzz", "s", "--time", "3s", "--out", "campaign", "--resume"},
+                           std::chrono::seconds(60));
+  EXPECT_NE(resumed.err.find("fuzz: report:"), std::string::npos) << resumed.err;
+  EXPECT_EQ(resumed.err.find("new crash"), std::string::npos) << resumed.err;
+}
+
+TEST_F(ParleyE2e, FuzzRefusesBadInputBeforeFuzzing) {
+  Write("s/echo.yaml", R"(name: echo
+target: fake
+steps:
+  - connect: c
+  - send: {on: c, text: "hi\n", fuzz: false}
+)");
+  Outcome none = Parley(dir_, {"fuzz", "s", "--time", "5s", "--out", "o1"});
+  EXPECT_EQ(none.code, 2) << none.err;
+  EXPECT_NE(none.err.find("no send step to mutate"), std::string::npos) << none.err;
+
+  Outcome no_time = Parley(dir_, {"fuzz", "s", "--out", "o2"});
+  EXPECT_EQ(no_time.code, 2) << no_time.err;
+  EXPECT_NE(no_time.err.find("--time"), std::string::npos) << no_time.err;
+
+  Write("o3/something", "x");
+  Write("s/echo.yaml", R"(name: echo
+target: fake
+steps:
+  - connect: c
+  - send: {on: c, text: "hi\n"}
+)");
+  Outcome busy = Parley(dir_, {"fuzz", "s", "--time", "5s", "--out", "o3"});
+  EXPECT_EQ(busy.code, 2) << busy.err;
+  EXPECT_NE(busy.err.find("o3 is not empty: give --resume"), std::string::npos) << busy.err;
+
+  Write("bad.dict", "\"GET\"\nnot a token\n");
+  Outcome dict = Parley(dir_, {"fuzz", "s", "--time", "5s", "--out", "o4", "--dict", "bad.dict"});
+  EXPECT_EQ(dict.code, 2) << dict.err;
+  EXPECT_NE(dict.err.find("bad.dict:2:1: expected a quoted token"), std::string::npos) << dict.err;
+
+  Write("s/broken.yaml", "name: [unclosed\n");
+  Outcome broken = Parley(dir_, {"fuzz", "s", "--time", "5s", "--out", "o5"});
+  EXPECT_EQ(broken.code, 2) << broken.err;
+  EXPECT_NE(broken.err.find("broken.yaml:"), std::string::npos) << broken.err;
+}
+
+// A target that dies before any mutation (here: one that never becomes ready) stops the
+// campaign with a clear reason and exit code 3.
+TEST_F(ParleyE2e, FuzzStopsWhenTheTargetCannotStart) {
+  Write("s/never.yaml", R"(name: never ready
+target: never
+steps:
+  - connect: c
+  - send: {on: c, text: "hi\n"}
+)");
+  Outcome o = Parley(dir_, {"fuzz", "s", "--time", "20s", "--out", "out"});
+  EXPECT_EQ(o.code, 3) << o.err;
+  EXPECT_NE(o.err.find("a target could not be started"), std::string::npos) << o.err;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "report.md"));
+}

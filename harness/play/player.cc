@@ -302,16 +302,26 @@ asio::awaitable<std::string> Player::Send(const Step& step, const SendStep& send
   std::string bytes;
   std::string error;
   if (!RenderPayload(send.payload, vars_, &bytes, &error)) co_return error;
+  std::vector<std::size_t> pieces;  // empty: all of it at once
+  Duration delay = send.delay;
+  if (send_hook_) {
+    SendStep changed;
+    changed.split = send.split;
+    changed.repeat_last = send.repeat_last;
+    send_hook_(step, &bytes, &changed.split, &delay);
+    if (changed.split != send.split) changed.repeat_last = false;
+    if (!changed.split.empty()) pieces = Pieces(changed, bytes.size());
+  } else if (!send.split.empty()) {
+    pieces = Pieces(send, bytes.size());
+  }
   if (send.methods) {
     connection->http().Sent(*send.methods);
   } else {
     connection->http().Sent(bytes);
   }
-  std::vector<std::size_t> pieces;  // empty: all of it at once
-  if (!send.split.empty()) pieces = Pieces(send, bytes.size());
   std::size_t offset = 0;
   for (std::size_t i = 0; i < std::max<std::size_t>(pieces.size(), 1); ++i) {
-    if (i > 0 && send.delay.count() > 0) co_await Sleep(send.delay);
+    if (i > 0 && delay.count() > 0) co_await Sleep(delay);
     if (interrupted_) co_return "interrupted";
     std::size_t size = pieces.empty() ? bytes.size() : pieces[i];
     std::string_view piece = std::string_view(bytes).substr(offset, size);

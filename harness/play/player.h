@@ -12,11 +12,13 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "harness/play/connection.h"
 #include "harness/play/deadlines.h"
@@ -47,6 +49,13 @@ class Player {
 
   // Ends the scenario as soon as possible: closes its connections and wakes its waits.
   void Interrupt();
+
+  // Lets `parley fuzz` change what a send step writes: called with the step, the bytes it
+  // rendered, and its split (sizes of the first pieces, the rest last) and delay, before
+  // anything is written; it may change all three. Set before Play.
+  using SendHook = std::function<void(const Step& step, std::string* bytes,
+                                      std::vector<std::size_t>* split, Duration* delay)>;
+  void SetSendHook(SendHook hook) { send_hook_ = std::move(hook); }
 
  private:
   using TimePoint = std::chrono::steady_clock::time_point;
@@ -92,6 +101,7 @@ class Player {
   const Step* retained_step_ = nullptr;
   boost::asio::steady_timer sleep_timer_;
   bool interrupted_ = false;
+  SendHook send_hook_;
 };
 
 }  // namespace parley::harness

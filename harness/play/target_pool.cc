@@ -69,7 +69,9 @@ asio::awaitable<TargetPool::Acquired> TargetPool::Acquire(const TargetUse& use,
     co_return result;
   }
   const TargetSpec& spec = config_->targets.at(use.name);
-  if (use.fresh || !spec.shared) co_return co_await Start(spec, use, vars);
+  if (use.fresh || (!spec.shared && !options_.share_all)) {
+    co_return co_await Start(spec, use, vars);
+  }
 
   for (;;) {
     if (terminating_) {
@@ -117,6 +119,12 @@ asio::awaitable<TargetPool::Acquired> TargetPool::Acquire(const TargetUse& use,
       }
     }
   }
+}
+
+std::shared_ptr<ChildProcess> TargetPool::SharedProcess(const std::string& name) const {
+  auto it = shared_.find(name);
+  if (it == shared_.end() || it->second.state != Shared::State::kReady) return nullptr;
+  return it->second.lease.process;
 }
 
 asio::awaitable<TargetPool::Acquired> TargetPool::Start(const TargetSpec& spec,

@@ -34,6 +34,7 @@ struct PoolOptions {
   std::string bin_dir;                       // ${bin} in commands
   std::map<std::string, Endpoint> external;  // --target NAME=HOST:PORT
   double timeout_scale = 1.0;                // applies to ready_timeout
+  bool share_all = false;  // every plain use is served by one shared process (`parley fuzz`)
 };
 
 class TargetPool {
@@ -75,6 +76,9 @@ class TargetPool {
   // Ends a lease: stops an own process; reports what the target wrote meanwhile. `lease` must
   // outlive the call. A lease without a process (an external target) needs no release.
   boost::asio::awaitable<Released> Release(const Lease& lease);
+
+  // The process of a shared target, when one was started (it may have exited since); else null.
+  std::shared_ptr<ChildProcess> SharedProcess(const std::string& name) const;
 
   // Stops the shared processes (at the end of a run).
   boost::asio::awaitable<void> StopShared();

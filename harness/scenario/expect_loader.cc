@@ -271,10 +271,11 @@ ExpectStep LoadExpect(const YamlNode& node, Step* step, LoadScope& scope) {
   if (!node.is_map()) {
     Fail(node, "'expect' takes a mapping, e.g. - expect: {on: client, line: \"hello\"}");
   }
-  CheckKeys(node,
-            {"on", "line", "lines", "any_order", "bytes", "contains", "datagram", "silence",
-             "closed", "reset", "http", "exit", "target", "capture", "timeout", "retry"},
-            "'expect'");
+  CheckKeys(
+      node,
+      {"on", "line", "lines", "any_order", "bytes", "contains", "datagram", "silence", "closed",
+       "reset", "http", "exit", "target", "capture", "invariant", "timeout", "retry"},
+      "'expect'");
   ExpectStep e;
   const char* found = LoadKind(node, &e);
   LoadSubject(node, *node.Find(found), scope, &e);
@@ -283,6 +284,14 @@ ExpectStep LoadExpect(const YamlNode& node, Step* step, LoadScope& scope) {
   }
   LoadWhat(node, found, scope, &e);
   if (const YamlNode* capture = node.Find("capture")) LoadCapture(*capture, scope, &e);
+  if (const YamlNode* inv = node.Find("invariant")) {
+    e.invariant = RequireBool(*inv, "'invariant'");
+    if (e.invariant && !e.capture.empty()) {
+      Fail(*inv,
+           "an 'invariant' expectation cannot 'capture': after a mutated send its "
+           "values would be the fuzzer's");
+    }
+  }
   LoadModifiers(node, step);
   if (e.kind == Kind::kSilence && node.Find("timeout") != nullptr) {
     Fail(*node.Find("timeout"), "'silence' is its own duration; remove 'timeout'");

@@ -97,6 +97,7 @@ struct SendStep {
   // default they are sniffed from the request lines.
   std::optional<std::vector<std::string>> methods;
   bool allow_close = false;  // the peer may close or reset before everything is written
+  bool fuzz = true;          // `parley fuzz` may mutate this payload
 };
 
 // Reading from a connection stops (pause) or starts again (resume).
@@ -128,6 +129,7 @@ struct ExpectStep {
   HttpCheck http;                    // kHttp
   int exit_code = 0;                 // kExit
   std::vector<std::string> capture;  // filled from the regex groups, in written order
+  bool invariant = false;            // `parley fuzz`: must hold even after a mutated send
 };
 
 struct SleepStep {

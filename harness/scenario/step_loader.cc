@@ -171,7 +171,7 @@ SendStep LoadSend(const YamlNode& node, Step* step, LoadScope& scope) {
   }
   CheckKeys(node,
             {"on", "text", "hex", "file", "repeat", "count", "data", "split", "delay", "methods",
-             "allow_close", "timeout", "retry"},
+             "allow_close", "fuzz", "timeout", "retry"},
             "'send'");
   SendStep send;
   send.on = scope.UseConnection(node, true);
@@ -185,6 +185,7 @@ SendStep LoadSend(const YamlNode& node, Step* step, LoadScope& scope) {
   if (const YamlNode* ac = node.Find("allow_close")) {
     send.allow_close = RequireBool(*ac, "'allow_close'");
   }
+  if (const YamlNode* fuzz = node.Find("fuzz")) send.fuzz = RequireBool(*fuzz, "'fuzz'");
   if (scope.TransportOf(send.on) == Transport::kUdp && send.allow_close) {
     Fail(node, "'allow_close' means nothing on a UDP connection");
   }

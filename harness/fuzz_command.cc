@@ -1,0 +1,317 @@
+#include "harness/fuzz_command.h"
+
+#include <signal.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "harness/cli.h"
+#include "harness/cli_support.h"
+#include "harness/netfuzz/campaign.h"
+#include "harness/netfuzz/campaign_report.h"
+#include "harness/netfuzz/dictionary.h"
+#include "harness/netfuzz/fuzz_plan.h"
+#include "harness/scenario/byte_size.h"
+#include "harness/scenario/loader.h"
+#include "harness/scenario/payload.h"
+
+namespace parley::harness {
+namespace {
+
+namespace po = boost::program_options;
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+constexpr std::size_t kMostTokens = 1024;
+
+struct FuzzFlags {
+  std::string time;
+  std::string out;
+  std::string seed;
+  std::vector<std::string> dicts;
+  bool resume = false;
+  std::uint64_t runs = 0;
+  std::string health;
+  std::string max_len = "64KiB";
+  int most_deaths = 10;
+};
+
+// "--time": ParseDuration's forms, and hours ("8h") for overnight campaigns.
+Duration ParseTime(const std::string& text) {
+  std::string error;
+  if (text.size() > 1 && text.back() == 'h') {
+    std::optional<Duration> minutes = ParseDuration(text.substr(0, text.size() - 1) + "m", &error);
+    if (minutes) return *minutes * 60;
+  }
+  std::optional<Duration> d = ParseDuration(text, &error);
+  if (!d) UsageError("fuzz", "--time: " + error + " (e.g. 30s, 10m, 8h)");
+  return *d;
+}
+
+// A campaign folder remembers how far it got, so that --resume goes on counting.
+struct State {
+  std::uint64_t iterations = 0;
+  std::uint64_t seed = 0;
+};
+
+bool ReadState(const fs::path& path, State* state) {
+  std::ifstream in(path);
+  std::string key;
+  bool any = false;
+  while (in >> key) {
+    if (key == "iterations") in >> state->iterations;
+    if (key == "seed") in >> state->seed;
+    any = true;
+  }
+  return any;
+}
+
+// The signatures of the findings an earlier campaign in `out` saved.
+std::vector<std::string> KnownSignatures(const fs::path& out) {
+  std::vector<std::string> signatures;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(out / "findings", ec)) {
+    std::ifstream in(entry.path() / "report.txt");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.starts_with("signature: ")) signatures.push_back(line.substr(11));
+    }
+  }
+  return signatures;
+}
+
+// --dict files, every payload of the selected scenarios, and the project's corpus/*.dict (in
+// the targets file's folder or the one above it).
+std::vector<std::string> Dictionary(const FuzzFlags& f, const Loaded& loaded,
+                                    const std::vector<FuzzPoint>& points) {
+  std::vector<std::string> tokens;
+  for (const std::string& path : f.dicts) {
+    std::string error;
+    if (!LoadDictionary(path, &tokens, &error)) UsageError("fuzz", "--dict: " + error);
+  }
+  for (const FuzzPoint& p : points) {
+    std::string bytes;
+    std::string error;
+    const auto& send = std::get<SendStep>(p.mutated().action);
+    if (RenderPayload(send.payload, loaded.vars, &bytes, &error)) AddPayloadTokens(bytes, &tokens);
+  }
+  if (loaded.setup.have_targets) {
+    fs::path dir = fs::path(loaded.setup.targets.file).parent_path();
+    for (const fs::path& d : {dir / "corpus", dir.parent_path() / "corpus"}) {
+      std::error_code ec;
+      for (const auto& entry : fs::directory_iterator(d, ec)) {
+        if (entry.path().extension() != ".dict") continue;
+        std::string error;
+        LoadDictionary(entry.path().string(), &tokens, &error);  // a bad one is only skipped
+      }
+    }
+  }
+  TidyTokens(&tokens, kMostTokens);
+  return tokens;
+}
+
+}  // namespace
+
+int CommandFuzz(const std::vector<std::string>& args) {
+  Options o;
+  FuzzFlags f;
+  po::options_description options = SelectionOptions(&o);
+  po::options_description fuzz("fuzzing");
+  fuzz.add_options()("time", po::value(&f.time)->required(),
+                     "DURATION of the campaign: 30s, 10m, 8h")(
+      "out,o", po::value(&f.out)->required(),
+      "DIR for findings/ and report.md (must be new or empty unless --resume)")(
+      "seed", po::value(&f.seed), "N for the random source (default: from the clock; printed)")(
+      "dict", po::value(&f.dicts)->composing(),
+      "FILE of tokens, AFL/libFuzzer format (repeatable; payload words and corpus/*.dict too)")(
+      "resume", po::bool_switch(&f.resume), "go on with the campaign in --out")(
+      "runs", po::value(&f.runs), "stop after N iterations (default: only --time)")(
+      "health", po::value(&f.health),
+      "FILE: a scenario that must pass after every iteration (default: a TCP connect)")(
+      "max-len", po::value(&f.max_len), "SIZE of the longest mutated payload (default 64KiB)")(
+      "max-deaths", po::value(&f.most_deaths),
+      "stop when the target dies after N iterations in a row (default 10)")(
+      "timeout-scale", po::value(&o.timeout_scale), "multiply every timeout by X")(
+      "bin-dir", po::value(&o.bin_dir), "the folder of the target binaries, ${bin}");
+  options.add(fuzz);
+  if (!Parse("fuzz", args, options, &o)) return kExitPassed;
+  const Duration time = ParseTime(f.time);
+  if (!(o.timeout_scale > 0 && o.timeout_scale <= 1000)) {
+    UsageError("fuzz", "--timeout-scale must be a number above 0 and at most 1000");
+  }
+  if (f.most_deaths < 1) UsageError("fuzz", "--max-deaths must be at least 1");
+  std::string size_error;
+  std::optional<std::uint64_t> max_len = ParseByteSize(f.max_len, &size_error);
+  if (!max_len || *max_len < 1 || *max_len > (64u << 20)) {
+    UsageError("fuzz", "--max-len must be a size from 1 byte to 64MiB" +
+                           (size_error.empty() ? "" : ": " + size_error));
+  }
+
+  Loaded loaded;
+  if (int code = Load("fuzz", o, &loaded, 1); code != kExitPassed) return code;
+  std::vector<const Scenario*> scenarios;
+  for (const PlannedRun& run : loaded.setup.plan)
+    scenarios.push_back(run.scenario);
+  std::vector<FuzzPoint> points = FuzzPoints(scenarios);
+  if (points.empty()) {
+    std::fprintf(stderr,
+                 "parley fuzz: the selected scenarios (%zu) have no send step to mutate "
+                 "(none, or all marked 'fuzz: false')\n",
+                 scenarios.size());
+    return kExitUsage;
+  }
+  LoadResult health;
+  if (!f.health.empty()) {
+    std::ifstream in(f.health, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) UsageError("fuzz", "--health: cannot read " + f.health);
+    health = LoadScenarios(text.str(), f.health, LoadOptions{});
+    if (health.error) {
+      std::fprintf(stderr, "%s\n", health.error->ToString().c_str());
+      return kExitUsage;
+    }
+  }
+
+  // The output folder: new, empty, or resumed.
+  const fs::path out(f.out);
+  const fs::path state_path = out / "state.txt";
+  State state;
+  std::error_code ec;
+  bool has_state = ReadState(state_path, &state);
+  if (f.resume && !has_state) {
+    UsageError("fuzz", "--resume: " + f.out + " holds no campaign (no state.txt)");
+  }
+  if (!f.resume && fs::exists(out, ec) && !fs::is_empty(out, ec)) {
+    UsageError("fuzz", f.out +
+                           " is not empty: give --resume to go on with its campaign, or "
+                           "another --out");
+  }
+  fs::create_directories(out / "findings", ec);
+  if (ec) {
+    std::fprintf(stderr, "parley fuzz: cannot create %s: %s\n", (out / "findings").c_str(),
+                 ec.message().c_str());
+    return kExitUsage;
+  }
+  std::uint64_t seed = 0;
+  if (!f.seed.empty()) {
+    try {
+      seed = std::stoull(f.seed);
+    } catch (const std::exception&) {
+      UsageError("fuzz", "--seed takes a number");
+    }
+  } else if (f.resume) {
+    seed = state.seed + state.iterations;  // not the same inputs again
+  } else {
+    seed = static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count() ^
+                                      ::getpid());
+  }
+
+  CampaignOptions co;
+  co.time = time;
+  co.max_iterations = f.runs;
+  co.out = f.out;
+  co.mutator.seed = seed;
+  co.mutator.max_len = static_cast<std::size_t>(*max_len);
+  co.dictionary = Dictionary(f, loaded, points);
+  co.health = health.scenarios.empty() ? nullptr : &health.scenarios.front();
+  co.most_deaths_in_a_row = f.most_deaths;
+  co.play.timeout_scale = o.timeout_scale;
+  co.play.variables = loaded.vars;
+  co.first_iteration = f.resume ? state.iterations : 0;
+  const std::uint64_t earlier = co.first_iteration;
+
+  asio::io_context io;
+  PoolOptions pool_options;
+  pool_options.bin_dir = o.bin_dir.empty() ? SelfDirectory() : o.bin_dir;
+  pool_options.external = loaded.external;
+  pool_options.timeout_scale = o.timeout_scale;
+  pool_options.share_all = true;  // persistent targets: restarted only when they die
+  TargetPool pool(io.get_executor(), loaded.setup.have_targets ? &loaded.setup.targets : nullptr,
+                  pool_options);
+  const std::size_t point_count = points.size();
+  Campaign campaign(
+      io.get_executor(), &pool, std::move(points), std::move(co),
+      [](const std::string& line) { std::fprintf(stderr, "fuzz: %s\n", line.c_str()); });
+  if (f.resume) {
+    for (const std::string& s : KnownSignatures(out))
+      campaign.AddKnown(s);
+  }
+  std::fprintf(stderr,
+               "fuzz: %zu fuzz point%s in %zu scenario%s, seed %llu, %s, black-box (no coverage "
+               "feedback), findings in %s\n",
+               point_count, point_count == 1 ? "" : "s", scenarios.size(),
+               scenarios.size() == 1 ? "" : "s", static_cast<unsigned long long>(seed),
+               FormatDuration(time).c_str(), (out / "findings").c_str());
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  int caught = 0;
+  signals.async_wait([&](const boost::system::error_code& e, int signal) {
+    if (e) return;
+    caught = signal;
+    std::fprintf(stderr, "\nfuzz: caught signal %d; stopping and writing the report\n", signal);
+    campaign.Interrupt();
+    pool.TerminateAll();
+  });
+  bool internal_error = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        co_await campaign.Run();
+        co_await pool.StopShared();
+      },
+      [&](std::exception_ptr e) {
+        if (e) internal_error = true;
+        signals.cancel();
+        io.stop();
+      });
+  io.run();
+
+  // The report and the state, whatever happened.
+  std::string command = "parley fuzz";
+  for (const std::string& a : args)
+    command += " " + a;
+  ReportContext context;
+  context.command = command;
+  context.seed = seed;
+  context.earlier_iterations = earlier;
+  bool saved = WriteFile((out / "report.md").string(), CampaignReport(campaign, context));
+  std::ostringstream state_text;
+  state_text << "iterations " << earlier + campaign.stats().iterations << "\nseed " << seed << "\n";
+  saved = WriteFile(state_path.string(), state_text.str()) && saved;
+
+  const CampaignStats& stats = campaign.stats();
+  const double seconds = std::chrono::duration<double>(stats.elapsed).count();
+  std::fprintf(stderr, "fuzz: %llu iterations in %.1f s (%.0f/s), stopped: %s\n",
+               static_cast<unsigned long long>(stats.iterations), seconds,
+               seconds > 0 ? static_cast<double>(stats.iterations) / seconds : 0.0,
+               stats.stop_reason.c_str());
+  for (const Finding& finding : campaign.findings()) {
+    std::fprintf(stderr, "fuzz: %s %s (%llu hit%s): %s\n  replay: parley run %s\n",
+                 KindName(finding.kind), finding.id.c_str(),
+                 static_cast<unsigned long long>(finding.hits), finding.hits == 1 ? "" : "s",
+                 finding.signature.c_str(),
+                 (out / "findings" / finding.id / "scenario.yaml").c_str());
+  }
+  std::fprintf(stderr, "fuzz: report: %s\n", (out / "report.md").c_str());
+  if (caught != 0) return 128 + caught;
+  if (internal_error) {
+    std::fprintf(stderr, "parley fuzz: internal error; the campaign stopped early\n");
+    return kExitUsage;
+  }
+  if (!saved || !campaign.write_errors().empty()) return kExitUsage;
+  if (stats.gave_up) {
+    std::fprintf(stderr, "parley fuzz: %s\n", stats.stop_reason.c_str());
+    return campaign.findings().empty() ? kExitTarget : kExitFailed;
+  }
+  return campaign.findings().empty() ? kExitPassed : kExitFailed;
+}
+
+}  // namespace parley::harness

@@ -1,0 +1,358 @@
+#include "harness/netfuzz/campaign.h"
+
+#include <cstdio>
+
+#include "harness/scenario/payload.h"
+
+namespace parley::harness {
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+// A scenario that only opens a connection to `target` and closes it: the default liveness
+// check (the kernel completes a TCP handshake only while the process holds its socket).
+Scenario ProbeScenario(const std::string& target, Duration timeout) {
+  Scenario s;
+  s.name = "liveness probe of " + target;
+  s.file = "(liveness probe)";
+  s.target = target;
+  s.targets.push_back(TargetUse{target, {}, false, {}});
+  s.timeout = timeout;
+  Step connect;
+  connect.keyword = "connect";
+  connect.timeout = timeout;
+  connect.action = ConnectStep{"fuzz_probe", Transport::kTcp, target, std::nullopt, 0};
+  s.steps.push_back(connect);
+  Step close;
+  close.keyword = "close";
+  close.timeout = timeout;
+  close.action = CloseStep{"fuzz_probe", CloseStep::How::kBoth};
+  s.steps.push_back(close);
+  return s;
+}
+
+// How long a replay waits for a target to die after the bytes were sent and the probe played.
+constexpr auto kDyingTime = std::chrono::milliseconds(100);
+
+std::string FirstLine(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
+}  // namespace
+
+Campaign::Campaign(asio::any_io_executor executor, TargetPool* pool, std::vector<FuzzPoint> points,
+                   CampaignOptions options, Log log)
+    : executor_(executor),
+      pool_(pool),
+      points_(std::move(points)),
+      options_(std::move(options)),
+      log_(std::move(log)),
+      mutator_(options_.mutator, options_.dictionary, {}) {
+  // Splicing takes pieces of the suite's other payloads: the seeds' texts as written.
+  std::vector<std::string> splices;
+  for (const FuzzPoint& p : points_) {
+    std::string bytes;
+    std::string error;
+    const auto& send = std::get<SendStep>(p.mutated().action);
+    if (RenderPayload(send.payload, Variables(), &bytes, &error) && !bytes.empty()) {
+      splices.push_back(std::move(bytes));
+    }
+  }
+  mutator_ = Mutator(options_.mutator, options_.dictionary, std::move(splices));
+}
+
+void Campaign::Interrupt() {
+  interrupted_ = true;
+  if (playing_ != nullptr) playing_->Interrupt();
+}
+
+std::vector<std::pair<std::string, std::shared_ptr<ChildProcess>>> Campaign::Processes(
+    const FuzzPoint& point) const {
+  std::vector<std::pair<std::string, std::shared_ptr<ChildProcess>>> out;
+  for (const TargetUse& use : point.played.targets) {
+    if (auto process = pool_->SharedProcess(use.name)) out.emplace_back(use.name, process);
+  }
+  return out;
+}
+
+asio::awaitable<void> Campaign::Run() {
+  started_ = Clock::now();
+  const Clock::time_point deadline = started_ + options_.time;
+  Clock::time_point next_log = started_ + std::chrono::seconds(5);
+  stats_.stop_reason = "time";
+  if (points_.empty()) {
+    stats_.stop_reason = "no send step may be mutated";
+    stats_.gave_up = true;
+    co_return;
+  }
+  while (!interrupted_ && !stats_.gave_up) {
+    const Clock::time_point now = Clock::now();
+    if (now >= deadline) break;
+    if (options_.max_iterations != 0 && stats_.iterations >= options_.max_iterations) {
+      stats_.stop_reason = "iterations";
+      break;
+    }
+    if (now >= next_log) {
+      next_log = now + std::chrono::seconds(5);
+      const double s = Seconds(now - started_);
+      char line[200];
+      std::snprintf(line, sizeof(line),
+                    "%.0f s: %llu iterations (%.0f/s), %zu finding%s, %llu prefix failure%s", s,
+                    static_cast<unsigned long long>(stats_.iterations), stats_.iterations / s,
+                    findings_.size(), findings_.size() == 1 ? "" : "s",
+                    static_cast<unsigned long long>(stats_.prefix_failures),
+                    stats_.prefix_failures == 1 ? "" : "s");
+      log_(line);
+    }
+    FuzzPoint& point = points_[mutator_.random()() % points_.size()];
+    co_await Iterate(point);
+  }
+  if (interrupted_) stats_.stop_reason = "interrupted";
+  stats_.elapsed = Clock::now() - started_;
+}
+
+asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
+  std::map<std::string, std::size_t> marks;  // stderr bytes of each process before the iteration
+  for (const auto& [name, process] : Processes(point))
+    marks[name] = process->stderr_total();
+
+  Player player(executor_, pool_, &options_.play);
+  FuzzInput sent;
+  std::string applied;
+  bool mutated = false;
+  const Step* mutated_step = &point.mutated();
+  player.SetSendHook(
+      [&](const Step& step, std::string* bytes, std::vector<std::size_t>* split, Duration* delay) {
+        if (&step != mutated_step) return;
+        sent = mutator_.Mutate(FuzzInput{*bytes, *split, *delay}, &applied);
+        *bytes = sent.bytes;
+        *split = sent.split;
+        *delay = sent.delay;
+        mutated = true;
+      });
+  playing_ = &player;
+  ScenarioResult result = co_await player.Play(point.played, 0);
+  playing_ = nullptr;
+  if (interrupted_) co_return;
+  ++stats_.iterations;
+  ++stats_.per_point[point.label];
+
+  if (result.status == ScenarioResult::Status::kTargetError) {
+    stats_.gave_up = true;
+    stats_.stop_reason = "a target could not be started: " + result.message;
+    co_return;
+  }
+  const bool failed = result.status == ScenarioResult::Status::kFailed;
+  bool died = failed && result.message.find("exited unexpectedly") != std::string::npos;
+  std::size_t failed_step =
+      failed && result.failed_at ? point.StepAt(*result.failed_at) : point.played.steps.size();
+  std::string message = result.message;
+  if (!died && !mutated) {
+    if (failed) ++stats_.prefix_failures;
+    co_return;
+  }
+  FuzzPoint* culprit = &point;
+  if (died && !mutated) {
+    if (last_.point == nullptr) {  // a seed's prefix kills it, before any mutation
+      stats_.gave_up = true;
+      stats_.stop_reason = "the target died before the first mutated send: " + FirstLine(message);
+      co_return;
+    }
+    culprit = last_.point;
+    sent = last_.input;
+    applied = last_.mutations;
+    message = "the target was found dead at the start of the next iteration:\n" + message;
+  } else {
+    last_ = Last{&point, sent, applied};
+  }
+  if (!died && failed && failed_step > point.at && failed_step < point.played.steps.size()) {
+    auto* expect = std::get_if<ExpectStep>(&point.played.steps[failed_step].action);
+    if (expect != nullptr && expect->invariant) {
+      ++stats_.invariant_failures;
+      Finding f;
+      f.kind = Finding::Kind::kInvariant;
+      const SourcePosition& w = point.played.steps[failed_step].where;
+      f.signature = "invariant | " + point.seed->file + ":" + std::to_string(w.line);
+      f.message = message;
+      f.point = &point;
+      f.input = sent;
+      f.failed_step = failed_step;
+      f.mutations = applied;
+      co_await Record(std::move(f));
+    }
+  }
+  bool hung = false;
+  if (!died) {
+    std::string liveness = co_await CheckLiveness(point, result);
+    if (interrupted_) co_return;
+    if (!liveness.empty()) {
+      message = liveness;
+      died = false;
+      for (const auto& [name, process] : Processes(point))
+        died = died || !process->running();
+      hung = !died;
+    }
+  }
+  if (!died && !hung) {
+    deaths_in_a_row_ = 0;
+    co_return;
+  }
+  Finding f;
+  f.point = culprit;
+  f.input = sent;
+  f.mutations = applied;
+  f.message = message;
+  if (hung) {
+    ++stats_.hangs;
+    f.kind = Finding::Kind::kHang;
+    f.signature = "hang | " + culprit->label;
+  } else {
+    ++stats_.deaths;
+    f.kind = Finding::Kind::kDeath;
+    f.crash = co_await DeathReport(point, marks, result);
+    f.signature = f.crash.Signature();
+    if (++deaths_in_a_row_ >= options_.most_deaths_in_a_row) {
+      stats_.gave_up = true;
+      stats_.stop_reason = "the target died after each of the last " +
+                           std::to_string(deaths_in_a_row_) +
+                           " iterations (a seed alone may kill it: play the suite with parley "
+                           "run); the last: " +
+                           FirstLine(f.crash.kind);
+    }
+  }
+  co_await Record(std::move(f));
+}
+
+asio::awaitable<CrashReport> Campaign::DeathReport(const FuzzPoint& point,
+                                                   std::map<std::string, std::size_t>& marks,
+                                                   const ScenarioResult& result) {
+  std::string stderr_text;
+  std::string ending;
+  for (const auto& [name, process] : Processes(point)) {
+    if (process->running()) continue;
+    co_await process->WaitForOutputs(Clock::now() + std::chrono::seconds(2));
+    stderr_text += process->StderrSince(marks.count(name) ? marks[name] : 0);
+    if (auto status = process->Poll()) ending = status->ToString();
+  }
+  for (const TargetRecord& record : result.targets) {
+    if (stderr_text.empty()) stderr_text = record.stderr_text;
+  }
+  co_return ClassifyCrash(stderr_text, ending);
+}
+
+asio::awaitable<std::string> Campaign::Replay(const FuzzPoint& point, const FuzzInput& input) {
+  std::map<std::string, std::size_t> marks;
+  for (const auto& [name, process] : Processes(point))
+    marks[name] = process->stderr_total();
+  Player player(executor_, pool_, &options_.play);
+  const Step* mutated_step = &point.mutated();
+  bool sent = false;
+  player.SetSendHook(
+      [&](const Step& step, std::string* bytes, std::vector<std::size_t>* split, Duration* delay) {
+        if (&step != mutated_step) return;
+        *bytes = input.bytes;
+        *split = input.split;
+        *delay = input.delay;
+        sent = true;
+      });
+  playing_ = &player;
+  ScenarioResult result = co_await player.Play(point.played, 0);
+  playing_ = nullptr;
+  ++stats_.replays;
+  if (interrupted_ || !sent) co_return "";
+  bool died = result.message.find("exited unexpectedly") != std::string::npos;
+  if (!died) {
+    // The probe may be served while the process is still on its way out: give it a moment.
+    co_await CheckLiveness(point, result);
+    for (const auto& [name, process] : Processes(point)) {
+      if (!died) died = (co_await process->WaitForExit(Clock::now() + kDyingTime)).has_value();
+    }
+  }
+  if (!died) co_return "";
+  co_return (co_await DeathReport(point, marks, result)).Signature();
+}
+
+asio::awaitable<void> Campaign::Minimize(Finding* f) {
+  constexpr int kMostReplays = 64;
+  int replays = 0;
+  FuzzInput best = f->input;
+  // First without the split (one write is simpler to read), then ever smaller cuts.
+  if (!best.split.empty()) {
+    FuzzInput whole{best.bytes, {}, Duration(0)};
+    ++replays;
+    if (co_await Replay(*f->point, whole) == f->signature) best = whole;
+  }
+  for (std::size_t cut = best.bytes.size() / 2; cut > 0 && replays < kMostReplays && !interrupted_;
+       cut /= 2) {
+    for (std::size_t at = 0; at < best.bytes.size() && replays < kMostReplays && !interrupted_;) {
+      FuzzInput smaller = best;
+      smaller.bytes.erase(at, cut);
+      smaller.split.clear();
+      smaller.delay = Duration(0);
+      if (smaller.bytes.empty()) break;
+      ++replays;
+      if (co_await Replay(*f->point, smaller) == f->signature) {
+        best = smaller;  // try the same place again
+      } else {
+        at += cut;
+      }
+    }
+  }
+  if (best.bytes.size() < f->input.bytes.size() || best.split.size() < f->input.split.size()) {
+    f->message += "\n(minimized from " + std::to_string(f->input.bytes.size()) + " to " +
+                  std::to_string(best.bytes.size()) + " bytes in " + std::to_string(replays) +
+                  " replays)";
+    f->input = best;
+  }
+}
+
+asio::awaitable<std::string> Campaign::CheckLiveness(const FuzzPoint& point,
+                                                     const ScenarioResult&) {
+  for (const auto& [name, process] : Processes(point)) {
+    if (!process->running()) co_return "target '" + name + "' exited";
+  }
+  if (point.target.empty()) co_return "";
+  Scenario probe = options_.health != nullptr ? *options_.health
+                                              : ProbeScenario(point.target, options_.probe_timeout);
+  Player player(executor_, pool_, &options_.play);
+  playing_ = &player;
+  ScenarioResult result = co_await player.Play(probe, 0);
+  playing_ = nullptr;
+  if (result.passed() || interrupted_) co_return "";
+  // A refused probe often means the process is on its way out (a sanitizer report takes a
+  // while): give it a moment to show as an exit.
+  for (const auto& [name, process] : Processes(point)) {
+    co_await process->WaitForExit(Clock::now() + std::chrono::seconds(1));
+  }
+  co_return "the liveness check failed after the iteration: " + result.message;
+}
+
+asio::awaitable<void> Campaign::Record(Finding finding) {
+  finding.id = FindingId(finding.signature);
+  finding.iteration = options_.first_iteration + stats_.iterations;
+  finding.seconds = Seconds(Clock::now() - started_);
+  auto known = known_.find(finding.signature);
+  if (known != known_.end()) {
+    if (known->second < findings_.size() && findings_[known->second].signature == finding.signature)
+      ++findings_[known->second].hits;
+    co_return;
+  }
+  known_.emplace(finding.signature, findings_.size());
+  log_(std::string("new ") + KindName(finding.kind) + " " + finding.id + " at " +
+       finding.point->label + ": " + FirstLine(finding.signature));
+  if (finding.kind == Finding::Kind::kDeath) co_await Minimize(&finding);
+  std::string error;
+  if (!options_.out.empty() && !WriteFinding(finding, options_.out, &error)) {
+    write_errors_.push_back(error);
+    log_("cannot save finding " + finding.id + ": " + error);
+  }
+  findings_.push_back(std::move(finding));
+  stats_.findings_over_time.emplace_back(findings_.back().seconds, findings_.size());
+}
+
+}  // namespace parley::harness

@@ -1,0 +1,139 @@
+// A `parley fuzz` campaign: iterations over fuzz points until the time or iteration budget is
+// spent or it is interrupted. An iteration picks a point (uniformly, from the seeded random
+// source), plays its scenario with the point's send mutated (Mutator), and judges three
+// oracles:
+//   death      a target parley started exited (seen during the iteration, or by the liveness
+//              check right after it); its stderr names the finding (CrashReport);
+//   liveness   after each iteration a fresh TCP connection must be accepted and, with a
+//              health scenario, that scenario must pass, within the probe timeout: else a hang;
+//   invariant  an expectation marked `invariant: true` after the mutated send failed.
+// A prefix that fails (the state before the mutation was not reached) is counted, not a
+// finding. Findings are de-duplicated by signature and written at once (finding.h); the
+// shared targets are restarted when they die (TargetPool), and the campaign stops when they
+// die in every one of `most_deaths_in_a_row` iterations in a row.
+//
+// Used from the io_context's thread only; `pool` must outlive it.
+#ifndef PARLEY_HARNESS_NETFUZZ_CAMPAIGN_H_
+#define PARLEY_HARNESS_NETFUZZ_CAMPAIGN_H_
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness/netfuzz/finding.h"
+#include "harness/netfuzz/fuzz_plan.h"
+#include "harness/netfuzz/mutator.h"
+#include "harness/play/player.h"
+#include "harness/play/target_pool.h"
+
+namespace parley::harness {
+
+struct CampaignOptions {
+  Duration time{60000};
+  std::uint64_t max_iterations = 0;  // 0: only the time bounds it
+  std::string out;                   // findings are written under it
+  Mutator::Options mutator;
+  std::vector<std::string> dictionary;
+  const Scenario* health = nullptr;  // played after each iteration when set
+  Duration probe_timeout{2000};      // for the liveness check
+  int most_deaths_in_a_row = 10;
+  PlayOptions play;
+  std::uint64_t first_iteration = 0;  // a resumed campaign goes on counting from here
+};
+
+struct CampaignStats {
+  std::uint64_t iterations = 0;
+  std::uint64_t prefix_failures = 0;  // the state before the mutation was not reached
+  std::uint64_t deaths = 0;           // iterations after which a target had died
+  std::uint64_t hangs = 0;
+  std::uint64_t invariant_failures = 0;
+  std::uint64_t replays = 0;  // plays made to minimize crashes (not counted as iterations)
+  std::chrono::steady_clock::duration elapsed{0};
+  std::string stop_reason;  // "time", "iterations", "interrupted", or why it gave up
+  bool gave_up = false;     // stopped for a reason other than its budget or an interrupt
+  std::map<std::string, std::uint64_t> per_point;  // iterations by point label
+  // (seconds, findings) each time the number of findings grew
+  std::vector<std::pair<double, std::size_t>> findings_over_time;
+};
+
+class Campaign {
+ public:
+  using Log = std::function<void(const std::string&)>;
+
+  Campaign(boost::asio::any_io_executor executor, TargetPool* pool, std::vector<FuzzPoint> points,
+           CampaignOptions options, Log log);
+  Campaign(const Campaign&) = delete;
+  Campaign& operator=(const Campaign&) = delete;
+
+  boost::asio::awaitable<void> Run();
+  void Interrupt();
+
+  // Signatures already known (a resumed campaign): counted as hits, not written again.
+  void AddKnown(const std::string& signature) { known_.emplace(signature, 0); }
+
+  const std::vector<Finding>& findings() const { return findings_; }
+  const CampaignStats& stats() const { return stats_; }
+  const std::vector<FuzzPoint>& points() const { return points_; }
+  const std::vector<std::string>& write_errors() const { return write_errors_; }
+
+ private:
+  struct Outcome {
+    bool prefix_failed = false;
+    bool target_died = false;
+    std::string message;
+    std::size_t failed_step = 0;
+  };
+
+  boost::asio::awaitable<void> Iterate(FuzzPoint& point);
+  // The names of the targets parley started for this point, with their processes.
+  std::vector<std::pair<std::string, std::shared_ptr<ChildProcess>>> Processes(
+      const FuzzPoint& point) const;
+  boost::asio::awaitable<std::string> CheckLiveness(const FuzzPoint& point,
+                                                    const ScenarioResult& result);
+  // Saves a finding, or counts a hit on the one with its signature. A new crash is minimized
+  // first.
+  boost::asio::awaitable<void> Record(Finding finding);
+  // Shrinks f->input while replaying it still kills the target with the same signature
+  // (bounded by kMostReplays replays); counts the replays in the stats.
+  boost::asio::awaitable<void> Minimize(Finding* f);
+  // Plays `point` once with `input` in place of its send; the crash signature when a target
+  // parley started died, else empty.
+  boost::asio::awaitable<std::string> Replay(const FuzzPoint& point, const FuzzInput& input);
+  // What killed the target: its stderr since `marks` and how it ended.
+  boost::asio::awaitable<CrashReport> DeathReport(const FuzzPoint& point,
+                                                  std::map<std::string, std::size_t>& marks,
+                                                  const ScenarioResult& result);
+
+  boost::asio::any_io_executor executor_;
+  TargetPool* pool_;
+  std::vector<FuzzPoint> points_;
+  CampaignOptions options_;
+  Log log_;
+  Mutator mutator_;
+  CampaignStats stats_;
+  std::vector<Finding> findings_;
+  std::map<std::string, std::size_t> known_;  // signature -> index in findings_ (or 0: resumed)
+  std::vector<std::string> write_errors_;
+  // The previous iteration's point and input: a target found dead before this iteration's
+  // mutated send was most likely killed by them.
+  struct Last {
+    FuzzPoint* point = nullptr;
+    FuzzInput input;
+    std::string mutations;
+  };
+  Last last_;
+  Player* playing_ = nullptr;
+  bool interrupted_ = false;
+  int deaths_in_a_row_ = 0;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace parley::harness
+
+#endif  // PARLEY_HARNESS_NETFUZZ_CAMPAIGN_H_
