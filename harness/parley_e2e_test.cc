@@ -337,8 +337,9 @@ TEST_F(ParleyE2e, LoadErrorsExitTwoWithTheirPosition) {
       o.err.find("s/bad.yaml:5:23: unknown key 'tiemout' in 'expect' (did you mean 'timeout'?)"),
       std::string::npos)
       << o.err;
-  EXPECT_NE(o.err.find("s/unknown.yaml:2:9: unknown target 'nosuch' (known: broken, fake, fragile, never, "
-                       "recorded, stubborn, web)"),
+  EXPECT_NE(o.err.find(
+                "s/unknown.yaml:2:9: unknown target 'nosuch' (known: broken, fake, fragile, never, "
+                "recorded, stubborn, web)"),
             std::string::npos)
       << o.err;
   EXPECT_NE(o.err.find("parley: 2 errors; nothing was played"), std::string::npos);
