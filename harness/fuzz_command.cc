@@ -41,6 +41,7 @@ struct FuzzFlags {
   std::string health;
   std::string max_len = "64KiB";
   int most_deaths = 10;
+  int probe_every = 10;
 };
 
 // "--time": ParseDuration's forms, and hours ("8h") for overnight campaigns.
@@ -135,7 +136,10 @@ int CommandFuzz(const std::vector<std::string>& args) {
       "runs", po::value(&f.runs), "stop after N iterations (default: only --time)")(
       "health", po::value(&f.health),
       "FILE: a scenario that must pass after every iteration (default: a TCP connect)")(
-      "max-len", po::value(&f.max_len), "SIZE of the longest mutated payload (default 64KiB)")(
+      "probe-every", po::value(&f.probe_every),
+      "N: the liveness check after every N-th iteration (and after any that failed past the "
+      "mutation); default 10")("max-len", po::value(&f.max_len),
+                               "SIZE of the longest mutated payload (default 64KiB)")(
       "max-deaths", po::value(&f.most_deaths),
       "stop when the target dies after N iterations in a row (default 10)")(
       "timeout-scale", po::value(&o.timeout_scale), "multiply every timeout by X")(
@@ -147,6 +151,7 @@ int CommandFuzz(const std::vector<std::string>& args) {
     UsageError("fuzz", "--timeout-scale must be a number above 0 and at most 1000");
   }
   if (f.most_deaths < 1) UsageError("fuzz", "--max-deaths must be at least 1");
+  if (f.probe_every < 1) UsageError("fuzz", "--probe-every must be at least 1");
   std::string size_error;
   std::optional<std::uint64_t> max_len = ParseByteSize(f.max_len, &size_error);
   if (!max_len || *max_len < 1 || *max_len > (64u << 20)) {
@@ -223,6 +228,7 @@ int CommandFuzz(const std::vector<std::string>& args) {
   co.dictionary = Dictionary(f, loaded, points);
   co.health = health.scenarios.empty() ? nullptr : &health.scenarios.front();
   co.most_deaths_in_a_row = f.most_deaths;
+  co.probe_every = f.probe_every;
   co.play.timeout_scale = o.timeout_scale;
   co.play.variables = loaded.vars;
   co.first_iteration = f.resume ? state.iterations : 0;

@@ -696,3 +696,30 @@ steps:
   EXPECT_NE(o.err.find("a target could not be started"), std::string::npos) << o.err;
   EXPECT_TRUE(fs::exists(dir_ / "out" / "report.md"));
 }
+
+// An expectation marked `invariant: true` is still checked after a mutated send; when it fails,
+// the finding's regression scenario ends with it.
+TEST_F(ParleyE2e, FuzzReportsABrokenInvariant) {
+  Write("s/echo.yaml", R"(name: every line is echoed
+target: fake
+steps:
+  - connect: c
+  - expect: {on: c, line: hello}
+  - send: {on: c, text: "hello close\n"}
+  - expect: {on: c, line: {regex: "^echo: "}, invariant: true, timeout: 200ms}
+)");
+  Outcome o =
+      Parley(dir_, {"fuzz", "s", "--time", "8s", "--runs", "300", "--out", "out", "--seed", "5"},
+             std::chrono::seconds(90));
+  EXPECT_EQ(o.code, 1) << o.err;
+  EXPECT_NE(o.err.find("fuzz: invariant "), std::string::npos) << o.err;
+  std::string summary = ReadFile(dir_ / "out" / "report.md");
+  EXPECT_NE(summary.find("| invariant | invariant \\| s/echo.yaml:7 |"), std::string::npos)
+      << summary;
+  fs::path finding = fs::directory_iterator(dir_ / "out" / "findings")->path();
+  std::string yaml = ReadFile(finding / "scenario.yaml");
+  EXPECT_NE(yaml.find("invariant: true"), std::string::npos) << yaml;
+  Outcome replay =
+      Parley(dir_, {"run", (finding / "scenario.yaml").string(), "--targets", "s/targets.yaml"});
+  EXPECT_EQ(replay.code, 1) << replay.out << replay.err;
+}

@@ -187,7 +187,17 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
     }
   }
   bool hung = false;
-  if (!died) {
+  const bool probe = failed || options_.probe_every <= 1 ||
+                     stats_.iterations % static_cast<std::uint64_t>(options_.probe_every) == 0;
+  if (!died && !probe) {
+    for (const auto& [name, process] : Processes(point)) {
+      if (!process->running()) {
+        died = true;
+        message = "target '" + name + "' exited after the iteration";
+      }
+    }
+  }
+  if (!died && probe) {
     std::string liveness = co_await CheckLiveness(point, result);
     if (interrupted_) co_return;
     if (!liveness.empty()) {

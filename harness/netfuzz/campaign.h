@@ -4,8 +4,9 @@
 // oracles:
 //   death      a target parley started exited (seen during the iteration, or by the liveness
 //              check right after it); its stderr names the finding (CrashReport);
-//   liveness   after each iteration a fresh TCP connection must be accepted and, with a
-//              health scenario, that scenario must pass, within the probe timeout: else a hang;
+//   liveness   after an iteration a fresh TCP connection must be accepted and, with a
+//              health scenario, that scenario must pass, within the probe timeout: else a hang
+//              (every probe_every-th iteration, and after any that failed past the mutation);
 //   invariant  an expectation marked `invariant: true` after the mutated send failed.
 // A prefix that fails (the state before the mutation was not reached) is counted, not a
 // finding. Findings are de-duplicated by signature and written at once (finding.h); the
@@ -42,6 +43,10 @@ struct CampaignOptions {
   std::vector<std::string> dictionary;
   const Scenario* health = nullptr;  // played after each iteration when set
   Duration probe_timeout{2000};      // for the liveness check
+  // The liveness check runs after every probe_every-th iteration, and after any iteration in
+  // which a step failed after the mutated send; the others only look whether the target
+  // processes still run (a system call, not a connection).
+  int probe_every = 1;
   int most_deaths_in_a_row = 10;
   PlayOptions play;
   std::uint64_t first_iteration = 0;  // a resumed campaign goes on counting from here
