@@ -14,8 +14,9 @@
 //
 // Flags: --host H --port P, --never-ready, --exit-before-ready N, --ready-delay-ms N,
 // --ignore-term, --term-exit-code N, --stderr TEXT, --http, --pid-dir DIR (writes an empty
-// file named after its pid there, so a test can check that it was stopped), --fragile (a
-// planted bug for the fuzzing tests: a line that holds a NUL byte makes it abort).
+// file named after its pid there, so a test can check that it was stopped), --fragile (planted
+// bugs for the fuzzing tests: a line that holds a NUL byte makes it abort, and a line that
+// starts with "stall" makes it stop serving, though it still accepts connections).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -196,6 +197,12 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "fake-target: a NUL byte in a line (the bug --fragile plants)\n");
           std::fflush(stderr);
           std::abort();
+        }
+        if (fragile && line.rfind("stall", 0) == 0) {
+          std::fprintf(stderr, "fake-target: stalling (the hang --fragile plants)\n");
+          std::fflush(stderr);
+          for (;;)
+            ::pause();  // SIGTERM still ends it
         }
         if (line == "crash") {
           std::fprintf(stderr, "fake-target: crashing on request\n");

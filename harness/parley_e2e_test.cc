@@ -723,3 +723,46 @@ steps:
       Parley(dir_, {"run", (finding / "scenario.yaml").string(), "--targets", "s/targets.yaml"});
   EXPECT_EQ(replay.code, 1) << replay.out << replay.err;
 }
+
+// A target that stops serving but still accepts connections is a hang: the liveness check
+// plays the --health scenario, the finding's regression scenario ends with its steps, and the
+// hung target is stopped so that the campaign goes on with a fresh one.
+TEST_F(ParleyE2e, FuzzReportsAHangWithTheHealthScenario) {
+  Write("s/stall.yaml", R"(name: almost stalls
+target: fragile
+steps:
+  - connect: c
+  - expect: {on: c, line: hello}
+  - send: {on: c, text: "x stall\n"}
+)");
+  Write("health.yaml", R"(name: greets
+target: fragile
+steps:
+  - connect: h
+  - expect: {on: h, line: hello, timeout: 300ms}
+)");
+  Outcome o = Parley(dir_,
+                     {"fuzz", "s", "--time", "10s", "--out", "out", "--seed", "4", "--health",
+                      "health.yaml", "--probe-every", "1"},
+                     std::chrono::seconds(60));
+  EXPECT_EQ(o.code, 1) << o.err;
+  EXPECT_NE(o.err.find("fuzz: hang "), std::string::npos) << o.err;
+  fs::path finding;
+  for (const auto& entry : fs::directory_iterator(dir_ / "out" / "findings")) {
+    if (ReadFile(entry.path() / "report.txt").find("kind: hang") != std::string::npos) {
+      finding = entry.path();
+    }
+  }
+  ASSERT_FALSE(finding.empty()) << o.err;
+  Outcome faulty =
+      Parley(dir_, {"run", (finding / "scenario.yaml").string(), "--targets", "s/targets.yaml"});
+  EXPECT_EQ(faulty.code, 1) << faulty.out << faulty.err;
+  Write("fixed/targets.yaml", R"(targets:
+  fragile:
+    command: ["${bin}/parley-fake-target"]
+    ready: '^listening on ([^:]+):(\d+)$'
+)");
+  Outcome fixed = Parley(
+      dir_, {"run", (finding / "scenario.yaml").string(), "--targets", "fixed/targets.yaml"});
+  EXPECT_EQ(fixed.code, 0) << fixed.out << fixed.err;
+}

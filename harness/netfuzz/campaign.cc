@@ -1,5 +1,7 @@
 #include "harness/netfuzz/campaign.h"
 
+#include <signal.h>
+
 #include <cstdio>
 
 #include "harness/scenario/payload.h"
@@ -221,6 +223,12 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
     ++stats_.hangs;
     f.kind = Finding::Kind::kHang;
     f.signature = "hang | " + culprit->label;
+    f.health = options_.health;
+    // A hung target serves no further iteration: stop it, so that the next one starts another.
+    for (const auto& [name, process] : Processes(point)) {
+      process->Signal(SIGKILL);
+      co_await process->WaitForExit(Clock::now() + std::chrono::seconds(2));
+    }
   } else {
     ++stats_.deaths;
     f.kind = Finding::Kind::kDeath;

@@ -133,6 +133,14 @@ bool FindingScenario(const Finding& f, std::string* yaml, std::string* error) {
       if (step["send"] && step["send"].IsMap()) step["send"]["allow_close"] = true;
       steps.push_back(step);
     }
+  } else if (f.kind == Finding::Kind::kHang && f.health != nullptr) {
+    YAML::Node health;
+    if (!SeedNode(*f.health, &health, error)) return false;
+    YAML::Node sleep(YAML::NodeType::Map);
+    sleep["sleep"] = "300ms";
+    steps.push_back(sleep);
+    for (const YAML::Node& step : health["steps"])
+      steps.push_back(YAML::Clone(step));
   } else {
     // The target must outlive the bytes and still take a connection: a crash shows as the
     // target's exit (a sanitizer report takes a moment), a hang as a probe that is not served.

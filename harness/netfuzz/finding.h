@@ -30,6 +30,9 @@ struct Finding {
   std::uint64_t iteration = 0;  // when it was first seen
   double seconds = 0;
   std::uint64_t hits = 1;  // iterations that found it
+  // The campaign's health scenario, if any: a hang's regression scenario ends with its steps
+  // (a hung server still completes TCP handshakes, so a bare connect would not see it).
+  const Scenario* health = nullptr;
 };
 
 const char* KindName(Finding::Kind kind);  // "crash", "hang", "invariant"
