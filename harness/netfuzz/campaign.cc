@@ -38,6 +38,21 @@ Scenario ProbeScenario(const std::string& target, Duration timeout) {
   return s;
 }
 
+// What splicing takes pieces of: the payloads of the fuzz points as written (those that need
+// no variable to render).
+std::vector<std::string> Splices(const std::vector<FuzzPoint>& points) {
+  std::vector<std::string> splices;
+  for (const FuzzPoint& p : points) {
+    std::string bytes;
+    std::string error;
+    const auto& send = std::get<SendStep>(p.mutated().action);
+    if (RenderPayload(send.payload, Variables(), &bytes, &error) && !bytes.empty()) {
+      splices.push_back(std::move(bytes));
+    }
+  }
+  return splices;
+}
+
 // How long a replay waits for a target to die after the bytes were sent and the probe played.
 constexpr auto kDyingTime = std::chrono::milliseconds(100);
 
@@ -54,19 +69,7 @@ Campaign::Campaign(asio::any_io_executor executor, TargetPool* pool, std::vector
       points_(std::move(points)),
       options_(std::move(options)),
       log_(std::move(log)),
-      mutator_(options_.mutator, options_.dictionary, {}) {
-  // Splicing takes pieces of the suite's other payloads: the seeds' texts as written.
-  std::vector<std::string> splices;
-  for (const FuzzPoint& p : points_) {
-    std::string bytes;
-    std::string error;
-    const auto& send = std::get<SendStep>(p.mutated().action);
-    if (RenderPayload(send.payload, Variables(), &bytes, &error) && !bytes.empty()) {
-      splices.push_back(std::move(bytes));
-    }
-  }
-  mutator_ = Mutator(options_.mutator, options_.dictionary, std::move(splices));
-}
+      mutator_(options_.mutator, options_.dictionary, Splices(points_)) {}
 
 void Campaign::Interrupt() {
   interrupted_ = true;
