@@ -16,7 +16,9 @@
 // --ignore-term, --term-exit-code N, --stderr TEXT, --http, --pid-dir DIR (writes an empty
 // file named after its pid there, so a test can check that it was stopped), --fragile (planted
 // bugs for the fuzzing tests: a line that holds a NUL byte makes it abort, and a line that
-// starts with "stall" makes it stop serving, though it still accepts connections).
+// starts with "stall" makes it stop serving, though it still accepts connections), --stall-late
+// (the stall begins only after the next connection has been greeted, as a server that reads a
+// connection's last bytes after it accepted the next one would).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -70,6 +72,8 @@ int main(int argc, char** argv) {
   bool ignore_term = false;
   bool http = false;
   bool fragile = false;
+  bool stall_late = false;
+  bool stall_pending = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -93,6 +97,8 @@ int main(int argc, char** argv) {
       http = true;
     } else if (arg == "--fragile") {
       fragile = true;
+    } else if (arg == "--stall-late") {
+      stall_late = true;
     } else if (arg == "--pid-dir") {
       std::string path = next() + "/" + std::to_string(::getpid());
       if (std::FILE* f = std::fopen(path.c_str(), "w")) std::fclose(f);
@@ -142,6 +148,10 @@ int main(int argc, char** argv) {
       if (fd >= 0) {
         clients[fd] = Client();
         if (!http) WriteAll(fd, "hello\n");
+        if (stall_pending) {
+          for (;;)
+            ::pause();  // SIGTERM still ends it
+        }
       }
     }
     if (fds[1].revents & POLLIN) {
@@ -201,6 +211,10 @@ int main(int argc, char** argv) {
         if (fragile && line.rfind("stall", 0) == 0) {
           std::fprintf(stderr, "fake-target: stalling (the hang --fragile plants)\n");
           std::fflush(stderr);
+          if (stall_late) {
+            stall_pending = true;
+            continue;
+          }
           for (;;)
             ::pause();  // SIGTERM still ends it
         }

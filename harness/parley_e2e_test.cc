@@ -742,8 +742,8 @@ steps:
   - expect: {on: h, line: hello, timeout: 300ms}
 )");
   Outcome o = Parley(dir_,
-                     {"fuzz", "s", "--time", "10s", "--out", "out", "--seed", "4", "--health",
-                      "health.yaml", "--probe-every", "1"},
+                     {"fuzz", "s", "--time", "30s", "--runs", "10", "--out", "out", "--seed", "4",
+                      "--health", "health.yaml", "--probe-every", "1"},
                      std::chrono::seconds(60));
   EXPECT_EQ(o.code, 1) << o.err;
   EXPECT_NE(o.err.find("fuzz: hang "), std::string::npos) << o.err;
@@ -765,4 +765,44 @@ steps:
   Outcome fixed = Parley(
       dir_, {"run", (finding / "scenario.yaml").string(), "--targets", "fixed/targets.yaml"});
   EXPECT_EQ(fixed.code, 0) << fixed.out << fixed.err;
+}
+
+// A target that stalls only after it has answered the liveness check passes that check; the
+// next iteration's prefix fails, the check runs again and fails, and the hang is charged to the
+// previous iteration's input.
+TEST_F(ParleyE2e, FuzzChargesAHangFoundByTheNextPrefixToThePreviousInput) {
+  Write("late/targets.yaml", R"(targets:
+  late:
+    command: ["${bin}/parley-fake-target", "--fragile", "--stall-late"]
+    ready: '^listening on ([^:]+):(\d+)$'
+)");
+  Write("s/stall.yaml", R"(name: almost stalls
+target: late
+steps:
+  - connect: c
+  - expect: {on: c, line: hello, timeout: 500ms}
+  - send: {on: c, text: "x stall\n"}
+)");
+  Write("health.yaml", R"(name: greets
+target: late
+steps:
+  - connect: h
+  - expect: {on: h, line: hello, timeout: 300ms}
+)");
+  Outcome o =
+      Parley(dir_,
+             {"fuzz", "s", "--targets", "late/targets.yaml", "--time", "30s", "--runs", "10",
+              "--out", "out", "--seed", "4", "--health", "health.yaml", "--probe-every", "1"},
+             std::chrono::seconds(60));
+  EXPECT_EQ(o.code, 1) << o.err;
+  std::string summary = ReadFile(dir_ / "out" / "report.md");
+  EXPECT_NE(summary.find("was not reached): 1\n"), std::string::npos) << summary;
+  std::string report;
+  for (const auto& entry : fs::directory_iterator(dir_ / "out" / "findings")) {
+    std::string text = ReadFile(entry.path() / "report.txt");
+    if (text.find("kind: hang") != std::string::npos) report = text;
+  }
+  EXPECT_NE(report.find("found at the start of the next iteration"), std::string::npos)
+      << report << o.err;
+  EXPECT_NE(report.find("stall"), std::string::npos) << report;
 }

@@ -157,13 +157,15 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
   std::size_t failed_step =
       failed && result.failed_at ? point.StepAt(*result.failed_at) : point.played.steps.size();
   std::string message = result.message;
-  if (!died && !mutated) {
-    if (failed) ++stats_.prefix_failures;
-    co_return;
-  }
   FuzzPoint* culprit = &point;
-  if (died && !mutated) {
-    if (last_.point == nullptr) {  // a seed's prefix kills it, before any mutation
+  if (!mutated) {
+    // The iteration failed before its mutated send. A target that died or stopped answering
+    // then was most likely broken by the previous iteration's input (a hang often shows only
+    // once the target has read that input, after the liveness check was served).
+    if (!died) {
+      if (failed) ++stats_.prefix_failures;
+      if (!failed || last_.point == nullptr) co_return;
+    } else if (last_.point == nullptr) {  // a seed's prefix kills it, before any mutation
       stats_.gave_up = true;
       stats_.stop_reason = "the target died before the first mutated send: " + FirstLine(message);
       co_return;
@@ -171,11 +173,12 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
     culprit = last_.point;
     sent = last_.input;
     applied = last_.mutations;
-    message = "the target was found dead at the start of the next iteration:\n" + message;
+    message = "found at the start of the next iteration:\n" + message;
   } else {
     last_ = Last{&point, sent, applied};
   }
-  if (!died && failed && failed_step > point.at && failed_step < point.played.steps.size()) {
+  if (mutated && !died && failed && failed_step > point.at &&
+      failed_step < point.played.steps.size()) {
     auto* expect = std::get_if<ExpectStep>(&point.played.steps[failed_step].action);
     if (expect != nullptr && expect->invariant) {
       ++stats_.invariant_failures;
@@ -206,7 +209,7 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
     std::string liveness = co_await CheckLiveness(point, result);
     if (interrupted_) co_return;
     if (!liveness.empty()) {
-      message = liveness;
+      message = mutated ? liveness : message + "\n" + liveness;
       died = false;
       for (const auto& [name, process] : Processes(point))
         died = died || !process->running();
