@@ -18,7 +18,11 @@
 // bugs for the fuzzing tests: a line that holds a NUL byte makes it abort, and a line that
 // starts with "stall" makes it stop serving, though it still accepts connections), --stall-late
 // (the stall begins only after the next connection has been greeted, as a server that reads a
-// connection's last bytes after it accepted the next one would).
+// connection's last bytes after it accepted the next one would), --deep (a bug only coverage
+// feedback finds soon: a line that holds all five of : % " \ ; crashes it with SIGSEGV, and
+// they are checked one after the other, each in a branch of its own as a parser's nested
+// states are; a fuzzer that keeps the inputs passing each step builds on them, while one
+// mutation of a plain line seldom brings all five at once).
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -56,6 +60,41 @@ struct Client {
   bool flooding = false;
 };
 
+// How many of --deep's steps `line` passes: whether it holds ':', then also '%', '"', '\\' and
+// ';'. Each step reached calls a function of its own, so that each is an edge of its own in
+// any coverage instrumentation (a branch alone may be folded or pruned).
+volatile int g_steps_taken[5];
+
+[[gnu::noinline]] void TookStep1() {
+  g_steps_taken[0] = g_steps_taken[0] + 1;
+}
+[[gnu::noinline]] void TookStep2() {
+  g_steps_taken[1] = g_steps_taken[1] + 1;
+}
+[[gnu::noinline]] void TookStep3() {
+  g_steps_taken[2] = g_steps_taken[2] + 1;
+}
+[[gnu::noinline]] void TookStep4() {
+  g_steps_taken[3] = g_steps_taken[3] + 1;
+}
+[[gnu::noinline]] void TookStep5() {
+  g_steps_taken[4] = g_steps_taken[4] + 1;
+}
+
+int DeepSteps(const std::string& line) {
+  if (line.find(':') == std::string::npos) return 0;
+  TookStep1();
+  if (line.find('%') == std::string::npos) return 1;
+  TookStep2();
+  if (line.find('"') == std::string::npos) return 2;
+  TookStep3();
+  if (line.find('\\') == std::string::npos) return 3;
+  TookStep4();
+  if (line.find(';') == std::string::npos) return 4;
+  TookStep5();
+  return 5;
+}
+
 int Fail(const char* what) {
   std::fprintf(stderr, "fake-target: %s: %s\n", what, std::strerror(errno));
   return 1;
@@ -74,6 +113,7 @@ int main(int argc, char** argv) {
   bool fragile = false;
   bool stall_late = false;
   bool stall_pending = false;
+  bool deep = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -97,6 +137,8 @@ int main(int argc, char** argv) {
       http = true;
     } else if (arg == "--fragile") {
       fragile = true;
+    } else if (arg == "--deep") {
+      deep = true;
     } else if (arg == "--stall-late") {
       stall_late = true;
     } else if (arg == "--pid-dir") {
@@ -207,6 +249,13 @@ int main(int argc, char** argv) {
           std::fprintf(stderr, "fake-target: a NUL byte in a line (the bug --fragile plants)\n");
           std::fflush(stderr);
           std::abort();
+        }
+        if (deep && DeepSteps(line) == 5) {
+          std::fprintf(stderr,
+                       "fake-target: a line with all five of :%%\"\\; (the deep bug "
+                       "--deep plants)\n");
+          std::fflush(stderr);
+          ::raise(SIGSEGV);
         }
         if (fragile && line.rfind("stall", 0) == 0) {
           std::fprintf(stderr, "fake-target: stalling (the hang --fragile plants)\n");

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -16,6 +17,7 @@
 #include "harness/cli_support.h"
 #include "harness/netfuzz/campaign.h"
 #include "harness/netfuzz/campaign_report.h"
+#include "harness/netfuzz/coverage.h"
 #include "harness/netfuzz/dictionary.h"
 #include "harness/netfuzz/fuzz_plan.h"
 #include "harness/scenario/byte_size.h"
@@ -38,10 +40,13 @@ struct FuzzFlags {
   std::vector<std::string> dicts;
   bool resume = false;
   std::uint64_t runs = 0;
+  std::size_t max_findings = 0;
   std::string health;
   std::string max_len = "64KiB";
   int most_deaths = 10;
   int probe_every = 10;
+  std::string coverage = "auto";
+  std::string drain = "200ms";
 };
 
 // "--time": ParseDuration's forms, and hours ("8h") for overnight campaigns.
@@ -86,6 +91,58 @@ std::vector<std::string> KnownSignatures(const fs::path& out) {
     }
   }
   return signatures;
+}
+
+// DIR/queue/<id of the point's label>/: the inputs that showed new coverage, one file each
+// (the bytes as sent; a split is not kept), and point.txt naming the fuzz point.
+bool SaveQueues(const fs::path& out, const Campaign& campaign, std::string* error) {
+  for (std::size_t i = 0; i < campaign.points().size(); ++i) {
+    const auto& queue = campaign.queue(i);
+    if (queue.empty()) continue;
+    const fs::path dir = out / "queue" / FindingId(campaign.points()[i].label);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    fs::create_directories(dir, ec);
+    if (ec) {
+      *error = "cannot create " + dir.string() + ": " + ec.message();
+      return false;
+    }
+    if (!WriteFile((dir / "point.txt").string(), campaign.points()[i].label + "\n")) {
+      *error = "cannot write " + (dir / "point.txt").string();
+      return false;
+    }
+    for (std::size_t n = 0; n < queue.size(); ++n) {
+      char name[32];
+      std::snprintf(name, sizeof name, "%06zu.bin", n);
+      if (!WriteFile((dir / name).string(), queue[n].bytes)) {
+        *error = "cannot write " + (dir / name).string();
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
+// Puts back the queues an earlier campaign in `out` saved; returns how many inputs.
+std::size_t LoadQueues(const fs::path& out, Campaign* campaign) {
+  std::size_t loaded = 0;
+  for (std::size_t i = 0; i < campaign->points().size(); ++i) {
+    const fs::path dir = out / "queue" / FindingId(campaign->points()[i].label);
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir, ec)) {
+      if (entry.path().extension() == ".bin") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const fs::path& file : files) {
+      std::ifstream in(file, std::ios::binary);
+      std::stringstream bytes;
+      bytes << in.rdbuf();
+      campaign->Requeue(i, FuzzInput{bytes.str(), {}, Duration(0)});
+      ++loaded;
+    }
+  }
+  return loaded;
 }
 
 // --dict files, every payload of the selected scenarios, and the project's corpus/*.dict (in
@@ -134,12 +191,20 @@ int CommandFuzz(const std::vector<std::string>& args) {
       "FILE of tokens, AFL/libFuzzer format (repeatable; payload words and corpus/*.dict too)")(
       "resume", po::bool_switch(&f.resume), "go on with the campaign in --out")(
       "runs", po::value(&f.runs), "stop after N iterations (default: only --time)")(
+      "max-findings", po::value(&f.max_findings),
+      "stop once N distinct findings are saved (default: no bound)")(
       "health", po::value(&f.health),
       "FILE: a scenario that must pass after every iteration (default: a TCP connect)")(
       "probe-every", po::value(&f.probe_every),
       "N: the liveness check after every N-th iteration (and after any that failed past the "
       "mutation); default 10")("max-len", po::value(&f.max_len),
                                "SIZE of the longest mutated payload (default 64KiB)")(
+      "coverage", po::value(&f.coverage),
+      "auto: AFL++ edge coverage from each target built with AFL++ instrumentation (the others "
+      "black-box); off: black-box (default auto)")(
+      "drain", po::value(&f.drain),
+      "DURATION to wait, after each iteration, for the target to close the connection (so it "
+      "has read the input); 0 skips it (default 200ms)")(
       "max-deaths", po::value(&f.most_deaths),
       "stop when the target dies after N iterations in a row (default 10)")(
       "timeout-scale", po::value(&o.timeout_scale), "multiply every timeout by X")(
@@ -152,6 +217,12 @@ int CommandFuzz(const std::vector<std::string>& args) {
   }
   if (f.most_deaths < 1) UsageError("fuzz", "--max-deaths must be at least 1");
   if (f.probe_every < 1) UsageError("fuzz", "--probe-every must be at least 1");
+  if (f.coverage != "auto" && f.coverage != "off") {
+    UsageError("fuzz", "--coverage takes auto or off, not '" + f.coverage + "'");
+  }
+  std::string drain_error;
+  std::optional<Duration> drain = ParseDuration(f.drain, &drain_error);
+  if (!drain) UsageError("fuzz", "--drain: " + drain_error + " (e.g. 200ms, 0)");
   std::string size_error;
   std::optional<std::uint64_t> max_len = ParseByteSize(f.max_len, &size_error);
   if (!max_len || *max_len < 1 || *max_len > (64u << 20)) {
@@ -222,6 +293,7 @@ int CommandFuzz(const std::vector<std::string>& args) {
   CampaignOptions co;
   co.time = time;
   co.max_iterations = f.runs;
+  co.max_findings = f.max_findings;
   co.out = f.out;
   co.mutator.seed = seed;
   co.mutator.max_len = static_cast<std::size_t>(*max_len);
@@ -232,6 +304,9 @@ int CommandFuzz(const std::vector<std::string>& args) {
   co.play.timeout_scale = o.timeout_scale;
   co.play.variables = loaded.vars;
   co.first_iteration = f.resume ? state.iterations : 0;
+  co.play.drain = *drain;
+  CoverageMaps coverage;
+  if (f.coverage == "auto") co.coverage = &coverage;
   const std::uint64_t earlier = co.first_iteration;
 
   asio::io_context io;
@@ -240,22 +315,36 @@ int CommandFuzz(const std::vector<std::string>& args) {
   pool_options.external = loaded.external;
   pool_options.timeout_scale = o.timeout_scale;
   pool_options.share_all = true;  // persistent targets: restarted only when they die
+  if (co.coverage != nullptr) {
+    pool_options.environment = [&coverage](
+                                   const std::string& target, const std::vector<std::string>& argv,
+                                   std::vector<std::string>* environment, std::string* error) {
+      bool ok = coverage.Environment(target, argv, environment, error);
+      for (const std::string& note : coverage.TakeNotes())
+        std::fprintf(stderr, "fuzz: %s\n", note.c_str());
+      return ok;
+    };
+  }
   TargetPool pool(io.get_executor(), loaded.setup.have_targets ? &loaded.setup.targets : nullptr,
                   pool_options);
   const std::size_t point_count = points.size();
   Campaign campaign(
       io.get_executor(), &pool, std::move(points), std::move(co),
       [](const std::string& line) { std::fprintf(stderr, "fuzz: %s\n", line.c_str()); });
+  std::size_t requeued = 0;
   if (f.resume) {
     for (const std::string& s : KnownSignatures(out))
       campaign.AddKnown(s);
+    requeued = LoadQueues(out, &campaign);
   }
-  std::fprintf(stderr,
-               "fuzz: %zu fuzz point%s in %zu scenario%s, seed %llu, %s, black-box (no coverage "
-               "feedback), findings in %s\n",
-               point_count, point_count == 1 ? "" : "s", scenarios.size(),
-               scenarios.size() == 1 ? "" : "s", static_cast<unsigned long long>(seed),
-               FormatDuration(time).c_str(), (out / "findings").c_str());
+  std::fprintf(
+      stderr, "fuzz: %zu fuzz point%s in %zu scenario%s, seed %llu, %s, %s, findings in %s\n",
+      point_count, point_count == 1 ? "" : "s", scenarios.size(), scenarios.size() == 1 ? "" : "s",
+      static_cast<unsigned long long>(seed), FormatDuration(time).c_str(),
+      f.coverage == "auto" ? "coverage from AFL++-instrumented targets"
+                           : "black-box (--coverage off)",
+      (out / "findings").c_str());
+  if (requeued > 0) std::fprintf(stderr, "fuzz: %zu queued inputs resumed\n", requeued);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   int caught = 0;
@@ -288,7 +377,20 @@ int CommandFuzz(const std::vector<std::string>& args) {
   context.command = command;
   context.seed = seed;
   context.earlier_iterations = earlier;
+  context.mode =
+      coverage.active() ? "grey-box: " + coverage.Describe()
+      : f.coverage == "off"
+          ? "black-box (--coverage off)"
+          : "black-box (no target was built with AFL++ instrumentation" +
+                (coverage.Describe().empty() ? std::string(")") : ": " + coverage.Describe() + ")");
   bool saved = WriteFile((out / "report.md").string(), CampaignReport(campaign, context));
+  if (std::string chart = CoverageChart(campaign.stats()); !chart.empty())
+    saved = WriteFile((out / "coverage.svg").string(), chart) && saved;
+  std::string queue_error;
+  if (!SaveQueues(out, campaign, &queue_error)) {
+    std::fprintf(stderr, "parley fuzz: %s\n", queue_error.c_str());
+    saved = false;
+  }
   std::ostringstream state_text;
   state_text << "iterations " << earlier + campaign.stats().iterations << "\nseed " << seed << "\n";
   saved = WriteFile(state_path.string(), state_text.str()) && saved;
@@ -299,6 +401,10 @@ int CommandFuzz(const std::vector<std::string>& args) {
                static_cast<unsigned long long>(stats.iterations), seconds,
                seconds > 0 ? static_cast<double>(stats.iterations) / seconds : 0.0,
                stats.stop_reason.c_str());
+  if (coverage.active()) {
+    std::fprintf(stderr, "fuzz: coverage: %zu edges, %llu inputs queued\n", stats.edges,
+                 static_cast<unsigned long long>(stats.queued));
+  }
   for (const Finding& finding : campaign.findings()) {
     std::fprintf(stderr, "fuzz: %s %s (%llu hit%s): %s\n  replay: parley run %s\n",
                  KindName(finding.kind), finding.id.c_str(),

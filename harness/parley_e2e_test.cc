@@ -767,6 +767,74 @@ steps:
   EXPECT_EQ(fixed.code, 0) << fixed.out << fixed.err;
 }
 
+// With a target built with AFL++'s instrumentation, `parley fuzz` is guided by its edge
+// coverage: it keeps the inputs that pass each step of --deep's planted bug and builds on them
+// until the target crashes, while a black-box campaign of the same length does not get there.
+TEST_F(ParleyE2e, FuzzWithCoverageFindsADeepBugThatBlackBoxMisses) {
+#ifndef PARLEY_HAVE_AFL
+  GTEST_SKIP() << "afl-clang-fast++ was not found at configure time (Debian package afl++)";
+#else
+  Write("s/targets.yaml", R"(targets:
+  deep:
+    command: ["${bin}/parley-fake-target-afl", "--deep"]
+    ready: '^listening on ([^:]+):(\d+)$'
+)");
+  Write("s/deep.yaml", R"(name: a plain line
+target: deep
+steps:
+  - connect: c
+  - expect: {on: c, line: hello}
+  - send: {on: c, text: "x hello\n"}
+)");
+  Outcome grey = Parley(dir_,
+                        {"fuzz", "s", "--time", "150s", "--runs", "40000", "--max-findings", "1",
+                         "--out", "grey", "--seed", "2"},
+                        std::chrono::seconds(240));
+  EXPECT_EQ(grey.code, 1) << grey.err;
+  EXPECT_NE(grey.err.find("target 'deep' ("), std::string::npos) << grey.err;
+  EXPECT_NE(grey.err.find("is instrumented: AFL++ map of"), std::string::npos) << grey.err;
+  EXPECT_NE(grey.err.find("stopped: findings"), std::string::npos) << grey.err;
+  std::string report = ReadFile(dir_ / "grey" / "report.md");
+  EXPECT_NE(report.find("- feedback: grey-box: deep (AFL++ map of"), std::string::npos) << report;
+  EXPECT_NE(report.find("## Coverage over time"), std::string::npos) << report;
+  EXPECT_NE(ReadFile(dir_ / "grey" / "coverage.svg").find("<polyline"), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir_ / "grey" / "queue")) << grey.err;
+  std::string finding;
+  for (const auto& entry : fs::directory_iterator(dir_ / "grey" / "findings"))
+    finding = ReadFile(entry.path() / "report.txt");
+  EXPECT_NE(finding.find("the deep bug --deep plants"), std::string::npos) << finding;
+
+  Outcome black = Parley(dir_,
+                         {"fuzz", "s", "--time", "150s", "--runs", "3000", "--out", "black",
+                          "--seed", "2", "--coverage", "off"},
+                         std::chrono::seconds(240));
+  EXPECT_EQ(black.code, 0) << black.err;
+  EXPECT_NE(ReadFile(dir_ / "black" / "report.md").find("- feedback: black-box (--coverage off)"),
+            std::string::npos);
+#endif
+}
+
+// A target that is not instrumented is fuzzed black-box, and the log and report say so.
+TEST_F(ParleyE2e, FuzzSaysWhenATargetIsNotInstrumented) {
+  Write("s/echo.yaml", R"(name: echo
+target: fake
+steps:
+  - connect: c
+  - expect: {on: c, line: hello}
+  - send: {on: c, text: "hello\n"}
+)");
+  Outcome o = Parley(dir_, {"fuzz", "s", "--time", "20s", "--runs", "20", "--out", "out"},
+                     std::chrono::seconds(60));
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.err.find("is not built with AFL++ instrumentation: black-box"), std::string::npos)
+      << o.err;
+  std::string report = ReadFile(dir_ / "out" / "report.md");
+  EXPECT_NE(report.find("- feedback: black-box (no target was built with AFL++ instrumentation: "
+                        "fake (black-box: not built with AFL++ instrumentation))"),
+            std::string::npos)
+      << report;
+}
+
 // A target that stalls only after it has answered the liveness check passes that check; the
 // next iteration's prefix fails, the check runs again and fails, and the hang is charged to the
 // previous iteration's input.

@@ -69,7 +69,41 @@ Campaign::Campaign(asio::any_io_executor executor, TargetPool* pool, std::vector
       points_(std::move(points)),
       options_(std::move(options)),
       log_(std::move(log)),
-      mutator_(options_.mutator, options_.dictionary, Splices(points_)) {}
+      mutator_(options_.mutator, options_.dictionary, Splices(points_)),
+      queues_(points_.size()) {}
+
+void Campaign::Requeue(std::size_t index, FuzzInput input) {
+  // Its edges are not known until it is played again: it is favored for none.
+  if (index < queues_.size() && queues_[index].inputs.size() < options_.most_queued)
+    queues_[index].Add(std::move(input), {});
+}
+
+void Campaign::Queue::Add(FuzzInput input, const std::vector<std::uint32_t>& trace) {
+  const std::size_t index = inputs.size();
+  inputs.push_back(std::move(input));
+  bool changed = false;
+  for (std::uint32_t edge : trace) {
+    auto [it, fresh] = best.emplace(edge, index);
+    if (!fresh && inputs[it->second].bytes.size() > inputs[index].bytes.size()) {
+      it->second = index;
+      changed = true;
+    }
+    changed = changed || fresh;
+  }
+  if (!changed) return;
+  favored.clear();
+  std::vector<bool> named(inputs.size(), false);
+  for (const auto& [edge, i] : best) {
+    if (!named[i]) favored.push_back(i);
+    named[i] = true;
+  }
+}
+
+const FuzzInput* Campaign::Queue::Pick(std::mt19937_64& random) const {
+  if (inputs.empty() || random() % 4 == 0) return nullptr;
+  if (!favored.empty() && random() % 10 != 0) return &inputs[favored[random() % favored.size()]];
+  return &inputs[random() % inputs.size()];
+}
 
 void Campaign::Interrupt() {
   interrupted_ = true;
@@ -95,11 +129,16 @@ asio::awaitable<void> Campaign::Run() {
     stats_.gave_up = true;
     co_return;
   }
+  if (options_.coverage != nullptr) co_await Calibrate();
   while (!interrupted_ && !stats_.gave_up) {
     const Clock::time_point now = Clock::now();
     if (now >= deadline) break;
     if (options_.max_iterations != 0 && stats_.iterations >= options_.max_iterations) {
       stats_.stop_reason = "iterations";
+      break;
+    }
+    if (options_.max_findings != 0 && findings_.size() >= options_.max_findings) {
+      stats_.stop_reason = "findings";
       break;
     }
     if (now >= next_log) {
@@ -112,7 +151,12 @@ asio::awaitable<void> Campaign::Run() {
                     findings_.size(), findings_.size() == 1 ? "" : "s",
                     static_cast<unsigned long long>(stats_.prefix_failures),
                     stats_.prefix_failures == 1 ? "" : "s");
-      log_(line);
+      std::string text = line;
+      if (options_.coverage != nullptr && options_.coverage->active()) {
+        text += ", " + std::to_string(stats_.edges) + " edges, " + std::to_string(stats_.queued) +
+                " queued";
+      }
+      log_(text);
     }
     FuzzPoint& point = points_[mutator_.random()() % points_.size()];
     co_await Iterate(point);
@@ -134,17 +178,28 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
   player.SetSendHook(
       [&](const Step& step, std::string* bytes, std::vector<std::size_t>* split, Duration* delay) {
         if (&step != mutated_step) return;
-        sent = mutator_.Mutate(FuzzInput{*bytes, *split, *delay}, &applied);
+        FuzzInput base{*bytes, *split, *delay};
+        // Grey-box: most mutations start from an input that showed new coverage.
+        const Queue& queue = queues_[static_cast<std::size_t>(&point - points_.data())];
+        if (const FuzzInput* queued = queue.Pick(mutator_.random())) base = *queued;
+        sent = mutator_.Mutate(base, &applied);
         *bytes = sent.bytes;
         *split = sent.split;
         *delay = sent.delay;
         mutated = true;
       });
   playing_ = &player;
+  if (options_.coverage != nullptr) options_.coverage->Clear();
   ScenarioResult result = co_await player.Play(point.played, 0);
   playing_ = nullptr;
   if (interrupted_) co_return;
   ++stats_.iterations;
+  if (result.undrained && stats_.undrained++ == 0) {
+    log_(
+        "the target had not closed the connection when the drain time ran out (--drain): it "
+        "may keep connections open after the client's end, which costs that time on each "
+        "iteration");
+  }
   ++stats_.per_point[point.label];
 
   if (result.status == ScenarioResult::Status::kTargetError) {
@@ -218,6 +273,7 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
   }
   if (!died && !hung) {
     deaths_in_a_row_ = 0;
+    NoteCoverage(point, mutated, sent);
     co_return;
   }
   Finding f;
@@ -250,6 +306,39 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
     }
   }
   co_await Record(std::move(f));
+}
+
+asio::awaitable<void> Campaign::Calibrate() {
+  for (FuzzPoint& point : points_) {
+    if (interrupted_) co_return;
+    Player player(executor_, pool_, &options_.play);
+    playing_ = &player;
+    options_.coverage->Clear();
+    ScenarioResult result = co_await player.Play(point.played, 0);
+    playing_ = nullptr;
+    ++stats_.replays;
+    if (result.status == ScenarioResult::Status::kTargetError) co_return;  // Run says why
+    options_.coverage->Merge();
+  }
+  stats_.edges = options_.coverage->edges();
+  stats_.edges_over_time.emplace_back(Seconds(Clock::now() - started_), stats_.edges);
+}
+
+void Campaign::NoteCoverage(const FuzzPoint& point, bool mutated, const FuzzInput& input) {
+  if (options_.coverage == nullptr || !options_.coverage->Merge()) return;
+  stats_.edges = options_.coverage->edges();
+  const double now = Seconds(Clock::now() - started_);
+  // One sample per tenth of a second is plenty for a chart.
+  if (!stats_.edges_over_time.empty() && now - stats_.edges_over_time.back().first < 0.1) {
+    stats_.edges_over_time.back().second = stats_.edges;
+  } else {
+    stats_.edges_over_time.emplace_back(now, stats_.edges);
+  }
+  if (!mutated) return;
+  Queue& queue = queues_[static_cast<std::size_t>(&point - points_.data())];
+  if (queue.inputs.size() >= options_.most_queued) return;
+  queue.Add(input, options_.coverage->trace());
+  ++stats_.queued;
 }
 
 asio::awaitable<CrashReport> Campaign::DeathReport(const FuzzPoint& point,

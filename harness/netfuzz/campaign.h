@@ -8,10 +8,17 @@
 //              health scenario, that scenario must pass, within the probe timeout: else a hang
 //              (every probe_every-th iteration, and after any that failed past the mutation);
 //   invariant  an expectation marked `invariant: true` after the mutated send failed.
-// A prefix that fails (the state before the mutation was not reached) is counted, not a
-// finding. Findings are de-duplicated by signature and written at once (finding.h); the
-// shared targets are restarted when they die (TargetPool), and the campaign stops when they
-// die in every one of `most_deaths_in_a_row` iterations in a row.
+// A prefix that fails (the state before the mutation was not reached) is counted and followed
+// by the liveness check (a target broken by the previous input shows this way).
+// With coverage maps (grey-box), each point keeps a queue of the inputs that showed new
+// coverage, and most mutations start from one of them instead of the seed's bytes; the seeds
+// are played once first (calibration) so that their own coverage is not taken for new. As in
+// AFL, the queue's *favored* inputs are, for each edge, the shortest input that reached it;
+// nine bases in ten are drawn from them, so the queue's noise (inputs that only changed a
+// loop's hit count) does not drown the inputs that opened a new branch. Findings are de-duplicated
+// by signature and written at once (finding.h); the shared targets are restarted when they die
+// (TargetPool), and the campaign stops when they die in every one of `most_deaths_in_a_row`
+// iterations in a row.
 //
 // Used from the io_context's thread only; `pool` must outlive it.
 #ifndef PARLEY_HARNESS_NETFUZZ_CAMPAIGN_H_
@@ -24,9 +31,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "harness/netfuzz/coverage.h"
 #include "harness/netfuzz/finding.h"
 #include "harness/netfuzz/fuzz_plan.h"
 #include "harness/netfuzz/mutator.h"
@@ -38,6 +47,7 @@ namespace parley::harness {
 struct CampaignOptions {
   Duration time{60000};
   std::uint64_t max_iterations = 0;  // 0: only the time bounds it
+  std::size_t max_findings = 0;      // stop once this many distinct findings (0: no bound)
   std::string out;                   // findings are written under it
   Mutator::Options mutator;
   std::vector<std::string> dictionary;
@@ -50,6 +60,8 @@ struct CampaignOptions {
   int most_deaths_in_a_row = 10;
   PlayOptions play;
   std::uint64_t first_iteration = 0;  // a resumed campaign goes on counting from here
+  CoverageMaps* coverage = nullptr;   // grey-box when set and active
+  std::size_t most_queued = 1024;     // per fuzz point; no more are queued then
 };
 
 struct CampaignStats {
@@ -60,11 +72,17 @@ struct CampaignStats {
   std::uint64_t invariant_failures = 0;
   std::uint64_t replays = 0;  // plays made to minimize crashes (not counted as iterations)
   std::chrono::steady_clock::duration elapsed{0};
-  std::string stop_reason;  // "time", "iterations", "interrupted", or why it gave up
+  std::string stop_reason;  // "time", "iterations", "findings", "interrupted", or why it gave up
   bool gave_up = false;     // stopped for a reason other than its budget or an interrupt
   std::map<std::string, std::uint64_t> per_point;  // iterations by point label
   // (seconds, findings) each time the number of findings grew
   std::vector<std::pair<double, std::size_t>> findings_over_time;
+  // Grey-box: edges seen, and inputs queued for showing new coverage.
+  std::size_t edges = 0;
+  std::uint64_t queued = 0;
+  std::vector<std::pair<double, std::size_t>> edges_over_time;  // (seconds, edges)
+  // Iterations whose connection the target had not closed when the drain time ran out.
+  std::uint64_t undrained = 0;
 };
 
 class Campaign {
@@ -86,6 +104,10 @@ class Campaign {
   const CampaignStats& stats() const { return stats_; }
   const std::vector<FuzzPoint>& points() const { return points_; }
   const std::vector<std::string>& write_errors() const { return write_errors_; }
+  // The inputs point `index` (of points()) queued for new coverage.
+  const std::vector<FuzzInput>& queue(std::size_t index) const { return queues_[index].inputs; }
+  // Puts an input of an earlier run back into point `index`'s queue (a resumed campaign).
+  void Requeue(std::size_t index, FuzzInput input);
 
  private:
   struct Outcome {
@@ -96,6 +118,11 @@ class Campaign {
   };
 
   boost::asio::awaitable<void> Iterate(FuzzPoint& point);
+  // Plays each point's seed once unmutated and merges its coverage.
+  boost::asio::awaitable<void> Calibrate();
+  // After an iteration without a finding: merges the coverage and queues `input` when it showed
+  // new coverage (and was sent).
+  void NoteCoverage(const FuzzPoint& point, bool mutated, const FuzzInput& input);
   // The names of the targets parley started for this point, with their processes.
   std::vector<std::pair<std::string, std::shared_ptr<ChildProcess>>> Processes(
       const FuzzPoint& point) const;
@@ -125,6 +152,15 @@ class Campaign {
   std::vector<Finding> findings_;
   std::map<std::string, std::size_t> known_;  // signature -> index in findings_ (or 0: resumed)
   std::vector<std::string> write_errors_;
+  struct Queue {
+    std::vector<FuzzInput> inputs;
+    std::map<std::uint32_t, std::size_t> best;  // edge -> the shortest input that reached it
+    std::vector<std::size_t> favored;           // the inputs named in `best`
+    void Add(FuzzInput input, const std::vector<std::uint32_t>& trace);
+    // A base for the next mutation, or nullptr for the seed's own bytes.
+    const FuzzInput* Pick(std::mt19937_64& random) const;
+  };
+  std::vector<Queue> queues_;
   // The previous iteration's point and input: a target found dead before this iteration's
   // mutated send was most likely killed by them.
   struct Last {

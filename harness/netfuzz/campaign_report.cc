@@ -1,5 +1,6 @@
 #include "harness/netfuzz/campaign_report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace parley::harness {
@@ -43,6 +44,14 @@ std::string CampaignReport(const Campaign& campaign, const ReportContext& contex
   }
   md += "\n";
   md += "- feedback: " + context.mode + "\n";
+  if (!s.edges_over_time.empty()) {
+    md += "- coverage: " + std::to_string(s.edges) + " edges; " + std::to_string(s.queued) +
+          " inputs queued for new coverage (chart: coverage.svg)\n";
+  }
+  if (s.undrained > 0) {
+    md += "- iterations whose connection the target kept open past --drain: " +
+          std::to_string(s.undrained) + "\n";
+  }
   md += "- prefix failures (the state before the mutated send was not reached): " +
         std::to_string(s.prefix_failures) + "\n";
   md += "- iterations after which a target had died: " + std::to_string(s.deaths) +
@@ -86,7 +95,68 @@ std::string CampaignReport(const Campaign& campaign, const ReportContext& contex
       md += "| " + Format("%.1f", t) + " | " + std::to_string(n) + " |\n";
     }
   }
+  if (!s.edges_over_time.empty()) {
+    md += "\n## Coverage over time\n\n![edges over time](coverage.svg)\n\n";
+    md += "| seconds | edges |\n| --- | --- |\n";
+    // At most about twenty rows: every k-th sample, and the last.
+    const std::size_t n = s.edges_over_time.size();
+    const std::size_t step = n > 20 ? (n + 19) / 20 : 1;
+    for (std::size_t i = 0; i < n; i += step) {
+      md += "| " + Format("%.1f", s.edges_over_time[i].first) + " | " +
+            std::to_string(s.edges_over_time[i].second) + " |\n";
+    }
+    if ((n - 1) % step != 0) {
+      md += "| " + Format("%.1f", s.edges_over_time.back().first) + " | " +
+            std::to_string(s.edges_over_time.back().second) + " |\n";
+    }
+  }
   return md;
+}
+
+std::string CoverageChart(const CampaignStats& s) {
+  if (s.edges_over_time.empty()) return "";
+  constexpr double kWidth = 640, kHeight = 320, kLeft = 60, kBottom = 40, kTop = 20, kRight = 20;
+  const double seconds = std::max(std::chrono::duration<double>(s.elapsed).count(),
+                                  std::max(s.edges_over_time.back().first, 1.0));
+  std::size_t most = 1;
+  for (const auto& [t, edges] : s.edges_over_time)
+    most = std::max(most, edges);
+  auto x = [&](double t) { return kLeft + (kWidth - kLeft - kRight) * t / seconds; };
+  auto y = [&](double e) {
+    return kHeight - kBottom - (kHeight - kBottom - kTop) * e / static_cast<double>(most);
+  };
+  std::string points;
+  double last_edges = 0;
+  for (const auto& [t, edges] : s.edges_over_time) {
+    // A step chart: the count holds until the next sample.
+    if (!points.empty()) points += Format("%.1f,", x(t)) + Format("%.1f ", y(last_edges));
+    points += Format("%.1f,", x(t)) + Format("%.1f ", y(static_cast<double>(edges)));
+    last_edges = static_cast<double>(edges);
+  }
+  points += Format("%.1f,", x(seconds)) + Format("%.1f", y(last_edges));
+  std::string svg =
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"640\" height=\"320\" "
+      "font-family=\"sans-serif\" font-size=\"12\">\n"
+      "<title>parley fuzz: edges over time</title>\n"
+      "<rect width=\"640\" height=\"320\" fill=\"white\"/>\n";
+  svg += "<line x1=\"" + Format("%.0f", kLeft) + "\" y1=\"" + Format("%.0f", kTop) + "\" x2=\"" +
+         Format("%.0f", kLeft) + "\" y2=\"" + Format("%.0f", kHeight - kBottom) +
+         "\" stroke=\"black\"/>\n";
+  svg += "<line x1=\"" + Format("%.0f", kLeft) + "\" y1=\"" + Format("%.0f", kHeight - kBottom) +
+         "\" x2=\"" + Format("%.0f", kWidth - kRight) + "\" y2=\"" +
+         Format("%.0f", kHeight - kBottom) + "\" stroke=\"black\"/>\n";
+  svg += "<text x=\"" + Format("%.0f", kLeft - 6) + "\" y=\"" + Format("%.0f", kTop + 4) +
+         "\" text-anchor=\"end\">" + std::to_string(most) + "</text>\n";
+  svg += "<text x=\"" + Format("%.0f", kLeft - 6) + "\" y=\"" + Format("%.0f", kHeight - kBottom) +
+         "\" text-anchor=\"end\">0</text>\n";
+  svg += "<text x=\"" + Format("%.0f", kWidth - kRight) + "\" y=\"" +
+         Format("%.0f", kHeight - kBottom + 16) + "\" text-anchor=\"end\">" +
+         Format("%.0f s", seconds) + "</text>\n";
+  svg += "<text x=\"" + Format("%.0f", kLeft) + "\" y=\"" + Format("%.0f", kHeight - 8) +
+         "\">seconds</text>\n<text x=\"12\" y=\"" + Format("%.0f", kTop + 4) + "\">edges</text>\n";
+  svg += "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\" points=\"" + points +
+         "\"/>\n</svg>\n";
+  return svg;
 }
 
 }  // namespace parley::harness

@@ -1,7 +1,7 @@
 // DIR/report.md of a `parley fuzz` campaign: what a security engineer reads in the morning.
 // How long it ran and why it stopped, iterations and iterations per second, each fuzz point's
 // share, and every finding (kind, where, how often, the head of the target's stack, the file
-// to replay), newest campaigns' figures first.
+// to replay); with coverage feedback, the edges seen over time (a table, and coverage.svg).
 #ifndef PARLEY_HARNESS_NETFUZZ_CAMPAIGN_REPORT_H_
 #define PARLEY_HARNESS_NETFUZZ_CAMPAIGN_REPORT_H_
 
@@ -20,6 +20,10 @@ struct ReportContext {
 };
 
 std::string CampaignReport(const Campaign& campaign, const ReportContext& context);
+
+// DIR/coverage.svg: edges seen over the campaign's seconds, a self-contained line chart; empty
+// when the campaign had no coverage feedback.
+std::string CoverageChart(const CampaignStats& stats);
 
 }  // namespace parley::harness
 

@@ -137,8 +137,31 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
       break;
     }
   }
+  if (options_->drain > Duration(0) && !interrupted_) co_await Drain(&result);
   co_await Finish(&result);
   co_return result;
+}
+
+asio::awaitable<void> Player::Drain(ScenarioResult* result) {
+  const TimePoint until = Clock::now() + Scaled(options_->drain);
+  std::vector<std::shared_ptr<Connection>> draining;
+  for (auto& [name, connection] : connections_) {
+    if (connection->transport() != Transport::kTcp || connection->paused() ||
+        connection->closed_by_us() || !connection->inbox().open()) {
+      continue;
+    }
+    connection->ShutdownWrite();
+    draining.push_back(connection);
+  }
+  for (auto& connection : draining) {
+    Inbox& inbox = connection->inbox();
+    for (;;) {
+      inbox.Consume(inbox.size());
+      if (!inbox.open() || interrupted_) break;
+      if (!co_await connection->WaitForChange(until)) break;
+    }
+    if (inbox.open()) result->undrained = true;
+  }
 }
 
 // scenario.*, then target.* and targets.NAME.* once the target is leased, then the command

@@ -34,6 +34,11 @@ struct PlayOptions {
   double timeout_scale = 1.0;
   Connection::Limits limits;
   Variables variables;  // from the command line (--var)
+  // When positive, a scenario that ran to its end half-closes each TCP connection still open
+  // and waits up to this long (times timeout_scale) for the peer to close it, discarding what
+  // arrives: once the peer closed, it has read everything the scenario sent (`parley fuzz`
+  // uses it to know the target has handled an input before judging or measuring it).
+  Duration drain{0};
 };
 
 class Player {
@@ -77,6 +82,8 @@ class Player {
   // A target that exited although nothing asked it to: its description, else empty.
   std::string DeadTarget();
   boost::asio::awaitable<void> Finish(ScenarioResult* result);
+  // See PlayOptions::drain; sets result->undrained when a peer kept a connection open.
+  boost::asio::awaitable<void> Drain(ScenarioResult* result);
   // What the scenario's templates see of the run without setting it; see Play.
   std::optional<std::string> ProvidedValue(const std::string& name) const;
   Duration Scaled(Duration d) const;

@@ -599,5 +599,52 @@ steps:
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
+// With a drain time, the scenario's end waits until the peer has read everything and closed:
+// this peer takes 100 ms over the last line before it reads the end and closes.
+TEST_F(PlayerTest, DrainWaitsUntilThePeerHasReadEverythingAndClosed) {
+  bool handled = false;
+  Peer slow_reader = [&handled](tcp::socket socket) -> asio::awaitable<void> {
+    asio::streambuf buffer;
+    error_code ec;
+    co_await asio::async_read_until(socket, buffer, '\n',
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    co_await Pause(std::chrono::milliseconds(100));
+    handled = true;
+    char rest[64];
+    while (!ec)
+      co_await socket.async_read_some(asio::buffer(rest),
+                                      asio::redirect_error(asio::use_awaitable, ec));
+  };
+  options_.drain = Duration(5000);
+  ScenarioResult r = Play(R"(name: drained
+target: srv
+steps:
+  - connect: c
+  - send: {text: "last\n"}
+)",
+                          slow_reader);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+  EXPECT_TRUE(handled);
+  EXPECT_FALSE(r.undrained);
+}
+
+// A peer that keeps its side open is waited for only the drain time, and the result says so.
+TEST_F(PlayerTest, DrainGivesUpOnAPeerThatStaysOpen) {
+  Peer never_closes = [](tcp::socket socket) -> asio::awaitable<void> {
+    co_await Pause(std::chrono::milliseconds(3000));
+    socket.close();
+  };
+  options_.drain = Duration(100);
+  ScenarioResult r = Play(R"(name: undrained
+target: srv
+steps:
+  - connect: c
+  - send: {text: "x\n"}
+)",
+                          never_closes);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+  EXPECT_TRUE(r.undrained);
+}
+
 }  // namespace
 }  // namespace parley::harness

@@ -24,8 +24,8 @@ void CloseFd(int fd) {
 }
 
 // Runs in the child between fork and exec: only async-signal-safe calls.
-[[noreturn]] void ExecChild(char* const* argv, int stdout_fd, int stderr_fd, int report_fd,
-                            pid_t parent) {
+[[noreturn]] void ExecChild(char* const* argv, char* const* envp, int stdout_fd, int stderr_fd,
+                            int report_fd, pid_t parent) {
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(127);
@@ -45,7 +45,11 @@ void CloseFd(int fd) {
   // target: a leaked client socket would keep a connection open after parley closes it.
   if (report_fd > 3) ::close_range(3, static_cast<unsigned>(report_fd) - 1, 0);
   ::close_range(static_cast<unsigned>(report_fd) + 1, ~0U, 0);
-  ::execvp(argv[0], argv);
+  if (envp != nullptr) {
+    ::execvpe(argv[0], argv, envp);
+  } else {
+    ::execvp(argv[0], argv);
+  }
   int e = errno;
   (void)!::write(report_fd, &e, sizeof e);
   ::_exit(127);
@@ -94,7 +98,8 @@ std::string ExitStatus::ToString() const {
 
 std::shared_ptr<ChildProcess> ChildProcess::Start(asio::any_io_executor executor,
                                                   const std::vector<std::string>& argv,
-                                                  std::string* error) {
+                                                  std::string* error,
+                                                  const std::vector<std::string>& environment) {
   if (argv.empty() || argv[0].empty()) {
     *error = "the command is empty";
     return nullptr;
@@ -103,6 +108,24 @@ std::shared_ptr<ChildProcess> ChildProcess::Start(asio::any_io_executor executor
   for (const std::string& a : argv)
     args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // The child's environment: parley's, with each NAME=VALUE of `environment` in place of (or
+  // beside) the variable of that name. Built before the fork: the child only reads it.
+  std::vector<std::string> merged;
+  std::vector<char*> envp;
+  if (!environment.empty()) {
+    auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
+    for (char** e = environ; *e != nullptr; ++e) {
+      std::string_view entry(*e);
+      bool replaced = false;
+      for (const std::string& extra : environment)
+        replaced = replaced || name_of(extra) == name_of(entry);
+      if (!replaced) merged.emplace_back(entry);
+    }
+    merged.insert(merged.end(), environment.begin(), environment.end());
+    for (std::string& entry : merged)
+      envp.push_back(entry.data());
+    envp.push_back(nullptr);
+  }
   int out[2] = {-1, -1};
   int err[2] = {-1, -1};
   int report[2] = {-1, -1};
@@ -121,7 +144,9 @@ std::shared_ptr<ChildProcess> ChildProcess::Start(asio::any_io_executor executor
       CloseFd(fd);
     return nullptr;
   }
-  if (pid == 0) ExecChild(args.data(), out[1], err[1], report[1], parent);
+  if (pid == 0) {
+    ExecChild(args.data(), envp.empty() ? nullptr : envp.data(), out[1], err[1], report[1], parent);
+  }
   // Also set the group from this side, so a signal sent right away reaches the group.
   ::setpgid(pid, pid);
   for (int fd : {out[1], err[1], report[1]})

@@ -41,11 +41,13 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
  public:
   static constexpr std::size_t kTailBytes = 64 * 1024;
 
-  // Starts `argv` (argv[0] is searched in PATH when it has no slash). On failure (no such
-  // program, not executable, out of resources) returns nullptr with `*error` set.
+  // Starts `argv` (argv[0] is searched in PATH when it has no slash) in parley's environment
+  // with each NAME=VALUE of `environment` set. On failure (no such program, not executable, out
+  // of resources) returns nullptr with `*error` set.
   static std::shared_ptr<ChildProcess> Start(boost::asio::any_io_executor executor,
                                              const std::vector<std::string>& argv,
-                                             std::string* error);
+                                             std::string* error,
+                                             const std::vector<std::string>& environment = {});
 
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

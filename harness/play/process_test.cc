@@ -31,6 +31,25 @@ Regex Ready() {
   return *Regex::Compile(R"(^listening on ([^:]+):(\d+)$)", &error);
 }
 
+// The extra environment sets new variables and replaces inherited ones; the rest is inherited.
+TEST(ChildProcess, RunsInParleysEnvironmentWithTheExtraVariables) {
+  ::setenv("PARLEY_TEST_INHERITED", "kept", 1);
+  ::setenv("PARLEY_TEST_REPLACED", "old", 1);
+  RunCoroutine([](asio::any_io_executor ex) -> asio::awaitable<void> {
+    std::string error;
+    auto p = ChildProcess::Start(ex,
+                                 {"sh", "-c",
+                                  "echo \"$PARLEY_TEST_INHERITED $PARLEY_TEST_REPLACED "
+                                  "$PARLEY_TEST_NEW\"; env | grep -c PARLEY_TEST_REPLACED"},
+                                 &error, {"PARLEY_TEST_REPLACED=new", "PARLEY_TEST_NEW=x=y"});
+    EXPECT_TRUE(p) << error;
+    if (!p) co_return;
+    co_await p->WaitForExit(Clock::now() + std::chrono::seconds(15));
+    co_await p->WaitForOutputs(Clock::now() + std::chrono::seconds(15));
+    EXPECT_EQ(p->StdoutText(), "kept new x=y\n1\n");
+  });
+}
+
 TEST(ChildProcess, WaitsForTheReadyLineAndStops) {
   RunCoroutine([](asio::any_io_executor ex) -> asio::awaitable<void> {
     std::string error;

@@ -37,6 +37,8 @@ struct ScenarioResult {
   std::chrono::nanoseconds elapsed{0};
   std::vector<std::shared_ptr<Transcript>> transcripts;  // one per connection, in open order
   std::vector<TargetRecord> targets;
+  // With PlayOptions::drain: a peer had not closed its connection when the drain time ran out.
+  bool undrained = false;
 
   bool passed() const { return status == Status::kPassed; }
   // "file:line" of the failing step, or of the scenario.

@@ -152,7 +152,12 @@ asio::awaitable<TargetPool::Acquired> TargetPool::Start(const TargetSpec& spec,
     argv.push_back(std::move(*arg));
   }
   std::string command = CommandLine(argv);
-  auto process = ChildProcess::Start(executor_, argv, &error);
+  std::vector<std::string> environment;
+  if (options_.environment && !options_.environment(spec.name, argv, &environment, &error)) {
+    result.error = "cannot start target '" + spec.name + "' (" + command + "): " + error;
+    co_return result;
+  }
+  auto process = ChildProcess::Start(executor_, argv, &error, environment);
   if (!process) {
     result.error = "cannot start target '" + spec.name + "' (" + command + "): " + error;
     co_return result;

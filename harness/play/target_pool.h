@@ -12,6 +12,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -35,6 +36,12 @@ struct PoolOptions {
   std::map<std::string, Endpoint> external;  // --target NAME=HOST:PORT
   double timeout_scale = 1.0;                // applies to ready_timeout
   bool share_all = false;  // every plain use is served by one shared process (`parley fuzz`)
+  // When set, asked at each start of a target for NAME=VALUE entries to add to its environment
+  // (`parley fuzz` passes the coverage map of an instrumented target this way). Returns false
+  // with `*error` set when the target must not start.
+  std::function<bool(const std::string& target, const std::vector<std::string>& argv,
+                     std::vector<std::string>* environment, std::string* error)>
+      environment;
 };
 
 class TargetPool {
