@@ -221,7 +221,8 @@ int CommandFuzz(const std::vector<std::string>& args) {
     UsageError("fuzz", "--coverage takes auto or off, not '" + f.coverage + "'");
   }
   std::string drain_error;
-  std::optional<Duration> drain = ParseDuration(f.drain, &drain_error);
+  std::optional<Duration> drain =
+      f.drain == "0" ? std::optional<Duration>(Duration(0)) : ParseDuration(f.drain, &drain_error);
   if (!drain) UsageError("fuzz", "--drain: " + drain_error + " (e.g. 200ms, 0)");
   std::string size_error;
   std::optional<std::uint64_t> max_len = ParseByteSize(f.max_len, &size_error);

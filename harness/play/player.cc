@@ -146,22 +146,38 @@ asio::awaitable<void> Player::Drain(ScenarioResult* result) {
   const TimePoint until = Clock::now() + Scaled(options_->drain);
   std::vector<std::shared_ptr<Connection>> draining;
   for (auto& [name, connection] : connections_) {
-    if (connection->transport() != Transport::kTcp || connection->paused() ||
-        connection->closed_by_us() || !connection->inbox().open()) {
-      continue;
-    }
+    if (!Drainable(*connection)) continue;
     connection->ShutdownWrite();
     draining.push_back(connection);
   }
-  for (auto& connection : draining) {
-    Inbox& inbox = connection->inbox();
-    for (;;) {
-      inbox.Consume(inbox.size());
-      if (!inbox.open() || interrupted_) break;
-      if (!co_await connection->WaitForChange(until)) break;
-    }
-    if (inbox.open()) result->undrained = true;
+  for (auto& connection : draining)
+    co_await WaitForPeerClose(*connection, until);
+  result->undrained = undrained_;
+}
+
+bool Player::Drainable(Connection& connection) {
+  return connection.transport() == Transport::kTcp && !connection.paused() &&
+         !connection.closed_by_us() && connection.inbox().open();
+}
+
+asio::awaitable<void> Player::WaitForPeerClose(Connection& connection, TimePoint until) {
+  Inbox& inbox = connection.inbox();
+  for (;;) {
+    inbox.Consume(inbox.size());
+    if (!inbox.open() || interrupted_) break;
+    if (!co_await connection.WaitForChange(until)) break;
   }
+  if (inbox.open() && !interrupted_) undrained_ = true;
+}
+
+asio::awaitable<std::string> Player::DrainAndClose(const CloseStep& close) {
+  auto it = connections_.find(close.on);
+  if (it != connections_.end() && Drainable(*it->second)) {
+    std::shared_ptr<Connection> connection = it->second;
+    connection->ShutdownWrite();
+    co_await WaitForPeerClose(*connection, Clock::now() + Scaled(options_->drain));
+  }
+  co_return Close(close);
 }
 
 // scenario.*, then target.* and targets.NAME.* once the target is leased, then the command
@@ -271,7 +287,11 @@ asio::awaitable<std::string> Player::RunStep(const Step& step) {
     if (e->kind == ExpectStep::Kind::kExit) return ExpectExit(step, *e);
     return Expect(step, *e);
   }
-  if (auto* c = std::get_if<CloseStep>(&step.action)) return Done(Close(*c));
+  if (auto* c = std::get_if<CloseStep>(&step.action)) {
+    // With a drain time, a close lets the peer read to the end first (see PlayOptions::drain).
+    if (options_->drain > Duration(0) && c->how == CloseStep::How::kBoth) return DrainAndClose(*c);
+    return Done(Close(*c));
+  }
   if (auto* s = std::get_if<SleepStep>(&step.action)) return SleepFor(s->duration);
   if (auto* s = std::get_if<SignalStep>(&step.action)) return Done(Signal(*s));
   if (auto* p = std::get_if<PauseStep>(&step.action)) return Done(Pause(*p));

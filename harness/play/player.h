@@ -37,7 +37,8 @@ struct PlayOptions {
   // When positive, a scenario that ran to its end half-closes each TCP connection still open
   // and waits up to this long (times timeout_scale) for the peer to close it, discarding what
   // arrives: once the peer closed, it has read everything the scenario sent (`parley fuzz`
-  // uses it to know the target has handled an input before judging or measuring it).
+  // uses it to know the target has handled an input before judging or measuring it). A
+  // `close` step (both ways) does the same for its connection before it closes it.
   Duration drain{0};
 };
 
@@ -84,6 +85,11 @@ class Player {
   boost::asio::awaitable<void> Finish(ScenarioResult* result);
   // See PlayOptions::drain; sets result->undrained when a peer kept a connection open.
   boost::asio::awaitable<void> Drain(ScenarioResult* result);
+  static bool Drainable(Connection& connection);
+  // Discards what arrives until the peer closes or `until`; notes in undrained_ a peer that
+  // did not close.
+  boost::asio::awaitable<void> WaitForPeerClose(Connection& connection, TimePoint until);
+  boost::asio::awaitable<std::string> DrainAndClose(const CloseStep& close);
   // What the scenario's templates see of the run without setting it; see Play.
   std::optional<std::string> ProvidedValue(const std::string& name) const;
   Duration Scaled(Duration d) const;
@@ -108,6 +114,7 @@ class Player {
   const Step* retained_step_ = nullptr;
   boost::asio::steady_timer sleep_timer_;
   bool interrupted_ = false;
+  bool undrained_ = false;
   SendHook send_hook_;
 };
 

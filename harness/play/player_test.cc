@@ -628,6 +628,32 @@ steps:
   EXPECT_FALSE(r.undrained);
 }
 
+// A close step drains its connection the same way before it closes it.
+TEST_F(PlayerTest, DrainComesBeforeACloseStep) {
+  bool handled = false;
+  Peer slow_reader = [&handled](tcp::socket socket) -> asio::awaitable<void> {
+    asio::streambuf buffer;
+    error_code ec;
+    co_await asio::async_read_until(socket, buffer, '\n',
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    co_await Pause(std::chrono::milliseconds(100));
+    handled = true;
+  };
+  options_.drain = Duration(5000);
+  ScenarioResult r = Play(R"(name: drained before the close
+target: srv
+steps:
+  - connect: c
+  - send: {text: "last\n"}
+  - close: c
+  - sleep: 1ms
+)",
+                          slow_reader);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+  EXPECT_TRUE(handled);
+  EXPECT_FALSE(r.undrained);
+}
+
 // A peer that keeps its side open is waited for only the drain time, and the result says so.
 TEST_F(PlayerTest, DrainGivesUpOnAPeerThatStaysOpen) {
   Peer never_closes = [](tcp::socket socket) -> asio::awaitable<void> {
