@@ -7,11 +7,18 @@ set -uo pipefail
 
 usage() {
   cat <<'USAGE'
-usage: ci/fault-injection.sh [--work DIR] [--jobs N] [--no-setup] [--check] [FAULT...]
+usage: ci/fault-injection.sh [--work DIR] [--jobs N] [--no-setup] [--check] [--fuzz DURATION]
+                             [FAULT...]
 
 Plays the HTTP and chat suites once against an unpatched copy of the tree (the baseline), then
 once per fault in ci/faults/*.patch (or only the named ones, e.g. chat-sender-echoed), and prints
 a table: fault, caught or not, and by which scenarios.
+
+With --fuzz DURATION it asks instead whether `parley fuzz` finds each fault: a campaign of that
+length (e.g. 5m) over the fault's suite (scenarios/http for http-*, scenarios/chat for chat-*),
+seed 1, against the patched build; the baseline is the same campaign against the unpatched
+build. A fault is found when its campaign saves a finding whose signature the baseline's did
+not have.
 
   --work DIR   where the copy, its release build and the reports go
                (default: build/fault-injection)
@@ -19,6 +26,7 @@ a table: fault, caught or not, and by which scenarios.
   --no-setup   do not install missing Debian packages first (ci/setup.sh build test)
   --check      only check that each patch still applies to the tree (no copy, no build);
                CTest runs this as fault_patches_apply
+  --fuzz DURATION  judge with `parley fuzz` campaigns of DURATION instead of the suites
   -h, --help   this text
 
 Exit status: 0 when every fault was caught, 1 when one was not (or its patch did not apply or
@@ -32,6 +40,7 @@ work="$repo/build/fault-injection"
 jobs=$(nproc)
 setup=1
 check=0
+fuzz_time=""
 selected=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -40,6 +49,7 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift ;;
     --no-setup) setup=0 ;;
     --check) check=1 ;;
+    --fuzz) fuzz_time=$2; shift ;;
     -*) echo "fault-injection: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) selected+=("$1") ;;
   esac
@@ -130,6 +140,85 @@ print(f"{len(caught)}\t" + "; ".join(f"{name} ({file})" for file, name in caught
 PY
 }
 
+# `parley fuzz` of suite $2 for $fuzz_time into $work/fuzz/$1; prints the signatures it saved,
+# one per line. The campaign's exit status says little here (1 when it found something).
+fuzz_signatures() {
+  local out="$work/fuzz/$1"
+  rm -rf "$out"
+  (cd "$src" && "$build/bin/parley" fuzz "scenarios/$2" --targets scenarios/targets.yaml \
+    --bin-dir "$build/bin" --time "$fuzz_time" --seed 1 --out "$out" >"$log/$1.fuzz" 2>&1)
+  cat "$out"/findings/*/report.txt 2>/dev/null | sed -n 's/^signature: //p' | sort -u
+}
+
+# Takes fault $1's patch back out of the copy.
+revert_fault() {
+  patch -p1 -R -d "$src" --silent <"$repo/ci/faults/$1.patch" >>"$log/$1.patch" 2>&1 ||
+    { say "  could not take the patch back out"; exit 2; }
+}
+
+# Notes fault $1's row: caught when $3 (what caught it) is not empty, with $2 as the verdict.
+record() {
+  if [ -n "$3" ]; then
+    results+=("$1"$'\t'"$2"$'\t'"$3")
+  else
+    results+=("$1"$'\t'"NO"$'\t'"-")
+    missed=$((missed + 1))
+  fi
+}
+
+# The results table: fault, then columns titled $1 (the verdict) and $2 (the evidence).
+print_table() {
+  echo
+  printf '%-36s %-10s %s\n' "fault" "$1" "$2"
+  printf '%-36s %-10s %s\n' "-----" "------" "--"
+  local row fault verdict names
+  for row in "${results[@]}"; do
+    IFS=$'\t' read -r fault verdict names <<<"$row"
+    printf '%-36s %-10s %s\n' "$fault" "$verdict" "$names"
+  done
+  echo
+}
+
+suite_of() { case "$1" in http-*) echo http ;; *) echo chat ;; esac; }
+
+if [ -n "$fuzz_time" ]; then
+  say "copying the tree to $src"
+  copy_tree || { say "could not copy the tree"; exit 2; }
+  build_targets baseline || { say "the unpatched tree does not build"; exit 2; }
+  mkdir -p "$work/fuzz"
+  for suite in http chat; do
+    say "baseline campaign over scenarios/$suite ($fuzz_time)"
+    fuzz_signatures "baseline-$suite" "$suite" >"$work/fuzz/baseline-$suite.signatures"
+    say "  $(grep -c . "$work/fuzz/baseline-$suite.signatures") finding(s); $(grep 'iterations in' "$log/baseline-$suite.fuzz")"
+  done
+  results=()
+  missed=0
+  for fault in "${faults[@]}"; do
+    patch_file="$repo/ci/faults/$fault.patch"
+    suite=$(suite_of "$fault")
+    say "fault $fault: $(head -1 "$patch_file" | sed 's/^Fault: //')"
+    if ! patch -p1 -d "$src" --forward --silent <"$patch_file" >"$log/$fault.patch" 2>&1; then
+      results+=("$fault"$'\t'"ERROR"$'\t'"patch does not apply")
+      missed=$((missed + 1))
+      continue
+    fi
+    if ! build_targets "$fault"; then
+      results+=("$fault"$'\t'"ERROR"$'\t'"does not build")
+      missed=$((missed + 1))
+    else
+      new=$(fuzz_signatures "$fault" "$suite" | grep -vxF -f "$work/fuzz/baseline-$suite.signatures")
+      say "  $(grep 'iterations in' "$log/$fault.fuzz")"
+      record "$fault" "yes" "$(echo "$new" | paste -sd ';' -)"
+    fi
+    revert_fault "$fault"
+  done
+  build_targets final >/dev/null 2>&1
+  print_table "found" "new findings (signatures)"
+  say "parley fuzz ($fuzz_time per suite) found $((${#faults[@]} - missed)) of ${#faults[@]} faults"
+  [ "$missed" -eq 0 ] || exit 1
+  exit 0
+fi
+
 say "copying the tree to $src"
 copy_tree || { say "could not copy the tree"; exit 2; }
 say "building the release flavour in $build (log: $log/baseline.build)"
@@ -175,27 +264,14 @@ for fault in "${faults[@]}"; do
     count=${caught%%$'\t'*}
     names=${caught#*$'\t'}
     say "  $count scenario(s) caught it"
-    if [ "$count" -gt 0 ]; then
-      results+=("$fault"$'\t'"yes ($count)"$'\t'"$names")
-    else
-      results+=("$fault"$'\t'"NO"$'\t'"-")
-      missed=$((missed + 1))
-    fi
+    record "$fault" "yes ($count)" "$([ "$count" -gt 0 ] && echo "$names")"
   fi
-  patch -p1 -R -d "$src" --silent <"$patch_file" >>"$log/$fault.patch" 2>&1 ||
-    { say "  could not take the patch back out"; exit 2; }
+  revert_fault "$fault"
 done
 # Leave the build matching the unpatched copy.
 build_targets final >/dev/null 2>&1
 
-echo
-printf '%-36s %-10s %s\n' "fault" "caught" "by"
-printf '%-36s %-10s %s\n' "-----" "------" "--"
-for row in "${results[@]}"; do
-  IFS=$'\t' read -r fault verdict names <<<"$row"
-  printf '%-36s %-10s %s\n' "$fault" "$verdict" "$names"
-done
-echo
+print_table "caught" "by"
 if [ "$missed" -eq 0 ]; then
   say "all ${#faults[@]} faults were caught"
   exit 0

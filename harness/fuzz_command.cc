@@ -4,18 +4,26 @@
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <random>
 #include <sstream>
 
 #include "harness/cli.h"
 #include "harness/cli_support.h"
 #include "harness/netfuzz/campaign.h"
+#include "harness/netfuzz/campaign_files.h"
 #include "harness/netfuzz/campaign_report.h"
 #include "harness/netfuzz/coverage.h"
 #include "harness/netfuzz/dictionary.h"
@@ -46,6 +54,8 @@ struct FuzzFlags {
   int most_deaths = 10;
   int probe_every = 10;
   std::string coverage = "auto";
+  int jobs = 1;
+  bool persistent = false;
   std::string drain = "200ms";
 };
 
@@ -77,72 +87,6 @@ bool ReadState(const fs::path& path, State* state) {
     any = true;
   }
   return any;
-}
-
-// The signatures of the findings an earlier campaign in `out` saved.
-std::vector<std::string> KnownSignatures(const fs::path& out) {
-  std::vector<std::string> signatures;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(out / "findings", ec)) {
-    std::ifstream in(entry.path() / "report.txt");
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.starts_with("signature: ")) signatures.push_back(line.substr(11));
-    }
-  }
-  return signatures;
-}
-
-// DIR/queue/<id of the point's label>/: the inputs that showed new coverage, one file each
-// (the bytes as sent; a split is not kept), and point.txt naming the fuzz point.
-bool SaveQueues(const fs::path& out, const Campaign& campaign, std::string* error) {
-  for (std::size_t i = 0; i < campaign.points().size(); ++i) {
-    const auto& queue = campaign.queue(i);
-    if (queue.empty()) continue;
-    const fs::path dir = out / "queue" / FindingId(campaign.points()[i].label);
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    fs::create_directories(dir, ec);
-    if (ec) {
-      *error = "cannot create " + dir.string() + ": " + ec.message();
-      return false;
-    }
-    if (!WriteFile((dir / "point.txt").string(), campaign.points()[i].label + "\n")) {
-      *error = "cannot write " + (dir / "point.txt").string();
-      return false;
-    }
-    for (std::size_t n = 0; n < queue.size(); ++n) {
-      char name[32];
-      std::snprintf(name, sizeof name, "%06zu.bin", n);
-      if (!WriteFile((dir / name).string(), queue[n].bytes)) {
-        *error = "cannot write " + (dir / name).string();
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
-// Puts back the queues an earlier campaign in `out` saved; returns how many inputs.
-std::size_t LoadQueues(const fs::path& out, Campaign* campaign) {
-  std::size_t loaded = 0;
-  for (std::size_t i = 0; i < campaign->points().size(); ++i) {
-    const fs::path dir = out / "queue" / FindingId(campaign->points()[i].label);
-    std::error_code ec;
-    std::vector<fs::path> files;
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      if (entry.path().extension() == ".bin") files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const fs::path& file : files) {
-      std::ifstream in(file, std::ios::binary);
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      campaign->Requeue(i, FuzzInput{bytes.str(), {}, Duration(0)});
-      ++loaded;
-    }
-  }
-  return loaded;
 }
 
 // --dict files, every payload of the selected scenarios, and the project's corpus/*.dict (in
@@ -191,6 +135,11 @@ int CommandFuzz(const std::vector<std::string>& args) {
       "FILE of tokens, AFL/libFuzzer format (repeatable; payload words and corpus/*.dict too)")(
       "resume", po::bool_switch(&f.resume), "go on with the campaign in --out")(
       "runs", po::value(&f.runs), "stop after N iterations (default: only --time)")(
+      "persistent", po::bool_switch(&f.persistent),
+      "keep every target up between iterations, also those the targets file does not mark "
+      "'shared: true' (faster, when the scenarios do not need a fresh server)")(
+      "jobs,j", po::value(&f.jobs),
+      "N workers at once, each with its own target processes (default 1)")(
       "max-findings", po::value(&f.max_findings),
       "stop once N distinct findings are saved (default: no bound)")(
       "health", po::value(&f.health),
@@ -217,6 +166,7 @@ int CommandFuzz(const std::vector<std::string>& args) {
   }
   if (f.most_deaths < 1) UsageError("fuzz", "--max-deaths must be at least 1");
   if (f.probe_every < 1) UsageError("fuzz", "--probe-every must be at least 1");
+  if (f.jobs < 1 || f.jobs > 64) UsageError("fuzz", "--jobs must be from 1 to 64");
   if (f.coverage != "auto" && f.coverage != "off") {
     UsageError("fuzz", "--coverage takes auto or off, not '" + f.coverage + "'");
   }
@@ -244,16 +194,31 @@ int CommandFuzz(const std::vector<std::string>& args) {
                  scenarios.size());
     return kExitUsage;
   }
-  LoadResult health;
-  if (!f.health.empty()) {
-    std::ifstream in(f.health, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) UsageError("fuzz", "--health: cannot read " + f.health);
-    health = LoadScenarios(text.str(), f.health, LoadOptions{});
-    if (health.error) {
-      std::fprintf(stderr, "%s\n", health.error->ToString().c_str());
-      return kExitUsage;
+  // The liveness checks: --health for every target, else each target's `health:` file.
+  std::map<std::string, LoadResult> health;  // by path
+  auto load_health = [&](const std::string& path, const std::string& what) -> const Scenario* {
+    auto [it, fresh] = health.try_emplace(path);
+    if (fresh) {
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      if (!in) UsageError("fuzz", what + ": cannot read " + path);
+      it->second = LoadScenarios(text.str(), path, LoadOptions{});
+      if (it->second.error) {
+        std::fprintf(stderr, "%s\n", it->second.error->ToString().c_str());
+        std::exit(kExitUsage);
+      }
+      if (it->second.scenarios.empty())
+        UsageError("fuzz", what + ": " + path + " holds no scenario");
+    }
+    return &it->second.scenarios.front();
+  };
+  const Scenario* global_health = f.health.empty() ? nullptr : load_health(f.health, "--health");
+  std::map<std::string, const Scenario*> target_health;
+  if (global_health == nullptr && loaded.setup.have_targets) {
+    for (const auto& [name, spec] : loaded.setup.targets.targets) {
+      if (!spec.health.empty())
+        target_health[name] = load_health(spec.health, "target '" + name + "' health");
     }
   }
 
@@ -299,78 +264,147 @@ int CommandFuzz(const std::vector<std::string>& args) {
   co.mutator.seed = seed;
   co.mutator.max_len = static_cast<std::size_t>(*max_len);
   co.dictionary = Dictionary(f, loaded, points);
-  co.health = health.scenarios.empty() ? nullptr : &health.scenarios.front();
+  co.health = global_health;
+  co.target_health = target_health;
   co.most_deaths_in_a_row = f.most_deaths;
   co.probe_every = f.probe_every;
   co.play.timeout_scale = o.timeout_scale;
   co.play.variables = loaded.vars;
   co.first_iteration = f.resume ? state.iterations : 0;
   co.play.drain = *drain;
-  CoverageMaps coverage;
-  if (f.coverage == "auto") co.coverage = &coverage;
+  co.log_status = f.jobs == 1;
   const std::uint64_t earlier = co.first_iteration;
 
+  // One worker per job: its own target processes (TargetPool), coverage maps and random source
+  // (seed + its number), all sharing one book of findings and the io_context's thread.
   asio::io_context io;
-  PoolOptions pool_options;
-  pool_options.bin_dir = o.bin_dir.empty() ? SelfDirectory() : o.bin_dir;
-  pool_options.external = loaded.external;
-  pool_options.timeout_scale = o.timeout_scale;
-  pool_options.share_all = true;  // persistent targets: restarted only when they die
-  if (co.coverage != nullptr) {
-    pool_options.environment = [&coverage](
-                                   const std::string& target, const std::vector<std::string>& argv,
-                                   std::vector<std::string>* environment, std::string* error) {
-      bool ok = coverage.Environment(target, argv, environment, error);
-      for (const std::string& note : coverage.TakeNotes())
-        std::fprintf(stderr, "fuzz: %s\n", note.c_str());
-      return ok;
-    };
-  }
-  TargetPool pool(io.get_executor(), loaded.setup.have_targets ? &loaded.setup.targets : nullptr,
-                  pool_options);
-  const std::size_t point_count = points.size();
-  Campaign campaign(
-      io.get_executor(), &pool, std::move(points), std::move(co),
-      [](const std::string& line) { std::fprintf(stderr, "fuzz: %s\n", line.c_str()); });
-  std::size_t requeued = 0;
+  FindingBook book;
   if (f.resume) {
     for (const std::string& s : KnownSignatures(out))
-      campaign.AddKnown(s);
-    requeued = LoadQueues(out, &campaign);
+      book.AddKnown(s);
+  }
+  struct Worker {
+    std::unique_ptr<CoverageMaps> coverage;
+    std::unique_ptr<TargetPool> pool;
+    std::unique_ptr<Campaign> campaign;
+  };
+  std::vector<Worker> workers(static_cast<std::size_t>(f.jobs));
+  std::vector<const Campaign*> campaigns;
+  const std::size_t point_count = points.size();
+  std::size_t requeued = 0;
+  for (std::size_t w = 0; w < workers.size(); ++w) {
+    Worker& worker = workers[w];
+    worker.coverage = std::make_unique<CoverageMaps>();
+    CampaignOptions options = co;
+    options.mutator.seed = seed + w;
+    if (f.runs != 0)
+      options.max_iterations = f.runs / workers.size() + (w < f.runs % workers.size());
+    if (f.coverage == "auto") options.coverage = worker.coverage.get();
+    PoolOptions pool_options;
+    pool_options.bin_dir = o.bin_dir.empty() ? SelfDirectory() : o.bin_dir;
+    pool_options.external = loaded.external;
+    pool_options.timeout_scale = o.timeout_scale;
+    // Shared targets stay up between iterations (restarted only when they die); the others
+    // start afresh for each, as in `parley run`, since their scenarios expect a new server.
+    pool_options.share_all = f.persistent;
+    if (options.coverage != nullptr) {
+      CoverageMaps* coverage = worker.coverage.get();
+      const bool first = w == 0;
+      pool_options.environment =
+          [coverage, first](const std::string& target, const std::vector<std::string>& argv,
+                            std::vector<std::string>* environment, std::string* error) {
+            bool ok = coverage->Environment(target, argv, environment, error);
+            for (const std::string& note : coverage->TakeNotes()) {
+              if (first) std::fprintf(stderr, "fuzz: %s\n", note.c_str());
+            }
+            return ok;
+          };
+    }
+    worker.pool = std::make_unique<TargetPool>(
+        io.get_executor(), loaded.setup.have_targets ? &loaded.setup.targets : nullptr,
+        pool_options);
+    std::string prefix = f.jobs == 1 ? "fuzz: " : "fuzz: [" + std::to_string(w) + "] ";
+    worker.campaign =
+        std::make_unique<Campaign>(io.get_executor(), worker.pool.get(), points, std::move(options),
+                                   &book, [prefix](const std::string& line) {
+                                     std::fprintf(stderr, "%s%s\n", prefix.c_str(), line.c_str());
+                                   });
+    if (f.resume) requeued += LoadQueues(out, worker.campaign.get());
+    campaigns.push_back(worker.campaign.get());
   }
   std::fprintf(
-      stderr, "fuzz: %zu fuzz point%s in %zu scenario%s, seed %llu, %s, %s, findings in %s\n",
+      stderr, "fuzz: %zu fuzz point%s in %zu scenario%s, seed %llu, %s, %s%s, findings in %s\n",
       point_count, point_count == 1 ? "" : "s", scenarios.size(), scenarios.size() == 1 ? "" : "s",
       static_cast<unsigned long long>(seed), FormatDuration(time).c_str(),
       f.coverage == "auto" ? "coverage from AFL++-instrumented targets"
                            : "black-box (--coverage off)",
+      f.jobs == 1 ? "" : (", " + std::to_string(f.jobs) + " workers").c_str(),
       (out / "findings").c_str());
   if (requeued > 0) std::fprintf(stderr, "fuzz: %zu queued inputs resumed\n", requeued);
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
+  asio::steady_timer status_timer(io);
   int caught = 0;
   signals.async_wait([&](const boost::system::error_code& e, int signal) {
     if (e) return;
     caught = signal;
     std::fprintf(stderr, "\nfuzz: caught signal %d; stopping and writing the report\n", signal);
-    campaign.Interrupt();
-    pool.TerminateAll();
+    for (Worker& worker : workers) {
+      worker.campaign->Interrupt();
+      worker.pool->TerminateAll();
+    }
   });
   bool internal_error = false;
-  asio::co_spawn(
-      io,
-      [&]() -> asio::awaitable<void> {
-        co_await campaign.Run();
-        co_await pool.StopShared();
-      },
-      [&](std::exception_ptr e) {
-        if (e) internal_error = true;
-        signals.cancel();
-        io.stop();
-      });
+  std::size_t running = workers.size();
+  for (Worker& worker : workers) {
+    asio::co_spawn(
+        io,
+        [&worker]() -> asio::awaitable<void> {
+          co_await worker.campaign->Run();
+          co_await worker.pool->StopShared();
+        },
+        [&](std::exception_ptr e) {
+          if (e) internal_error = true;
+          if (--running > 0) return;
+          signals.cancel();
+          status_timer.cancel();
+          io.stop();
+        });
+  }
+  if (f.jobs > 1) {
+    // The workers' status as one line every 5 s (a single worker prints its own).
+    const auto started = std::chrono::steady_clock::now();
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          for (;;) {
+            status_timer.expires_after(std::chrono::seconds(5));
+            boost::system::error_code ec;
+            co_await status_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec || running == 0) co_return;
+            const CampaignStats merged = MergeStats(campaigns);
+            const double s =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+            std::string line = std::to_string(static_cast<long long>(s)) +
+                               " s: " + std::to_string(merged.iterations) + " iterations (" +
+                               std::to_string(static_cast<long long>(merged.iterations / s)) +
+                               "/s), " + std::to_string(book.size()) + " finding" +
+                               (book.size() == 1 ? "" : "s") + ", " +
+                               std::to_string(merged.prefix_failures) + " prefix failure" +
+                               (merged.prefix_failures == 1 ? "" : "s");
+            if (workers.front().coverage->active()) {
+              line += ", " + std::to_string(merged.edges) + " edges (best worker), " +
+                      std::to_string(merged.queued) + " queued";
+            }
+            std::fprintf(stderr, "fuzz: %s\n", line.c_str());
+          }
+        },
+        asio::detached);
+  }
   io.run();
 
   // The report and the state, whatever happened.
+  const CoverageMaps& coverage = *workers.front().coverage;
   std::string command = "parley fuzz";
   for (const std::string& a : args)
     command += " " + a;
@@ -378,25 +412,26 @@ int CommandFuzz(const std::vector<std::string>& args) {
   context.command = command;
   context.seed = seed;
   context.earlier_iterations = earlier;
+  context.jobs = f.jobs;
   context.mode =
       coverage.active() ? "grey-box: " + coverage.Describe()
       : f.coverage == "off"
           ? "black-box (--coverage off)"
           : "black-box (no target was built with AFL++ instrumentation" +
                 (coverage.Describe().empty() ? std::string(")") : ": " + coverage.Describe() + ")");
-  bool saved = WriteFile((out / "report.md").string(), CampaignReport(campaign, context));
-  if (std::string chart = CoverageChart(campaign.stats()); !chart.empty())
+  const CampaignStats stats = MergeStats(campaigns);
+  bool saved = WriteFile((out / "report.md").string(), CampaignReport(campaigns, book, context));
+  if (std::string chart = CoverageChart(stats); !chart.empty())
     saved = WriteFile((out / "coverage.svg").string(), chart) && saved;
   std::string queue_error;
-  if (!SaveQueues(out, campaign, &queue_error)) {
+  if (!SaveQueues(out, campaigns, &queue_error)) {
     std::fprintf(stderr, "parley fuzz: %s\n", queue_error.c_str());
     saved = false;
   }
   std::ostringstream state_text;
-  state_text << "iterations " << earlier + campaign.stats().iterations << "\nseed " << seed << "\n";
+  state_text << "iterations " << earlier + stats.iterations << "\nseed " << seed << "\n";
   saved = WriteFile(state_path.string(), state_text.str()) && saved;
 
-  const CampaignStats& stats = campaign.stats();
   const double seconds = std::chrono::duration<double>(stats.elapsed).count();
   std::fprintf(stderr, "fuzz: %llu iterations in %.1f s (%.0f/s), stopped: %s\n",
                static_cast<unsigned long long>(stats.iterations), seconds,
@@ -406,7 +441,7 @@ int CommandFuzz(const std::vector<std::string>& args) {
     std::fprintf(stderr, "fuzz: coverage: %zu edges, %llu inputs queued\n", stats.edges,
                  static_cast<unsigned long long>(stats.queued));
   }
-  for (const Finding& finding : campaign.findings()) {
+  for (const Finding& finding : book.findings()) {
     std::fprintf(stderr, "fuzz: %s %s (%llu hit%s): %s\n  replay: parley run %s\n",
                  KindName(finding.kind), finding.id.c_str(),
                  static_cast<unsigned long long>(finding.hits), finding.hits == 1 ? "" : "s",
@@ -419,12 +454,12 @@ int CommandFuzz(const std::vector<std::string>& args) {
     std::fprintf(stderr, "parley fuzz: internal error; the campaign stopped early\n");
     return kExitUsage;
   }
-  if (!saved || !campaign.write_errors().empty()) return kExitUsage;
+  if (!saved || !book.write_errors().empty()) return kExitUsage;
   if (stats.gave_up) {
     std::fprintf(stderr, "parley fuzz: %s\n", stats.stop_reason.c_str());
-    return campaign.findings().empty() ? kExitTarget : kExitFailed;
+    return book.findings().empty() ? kExitTarget : kExitFailed;
   }
-  return campaign.findings().empty() ? kExitPassed : kExitFailed;
+  return book.findings().empty() ? kExitPassed : kExitFailed;
 }
 
 }  // namespace parley::harness

@@ -126,6 +126,7 @@ class ParleyE2e : public testing::Test {
   fragile:
     command: ["${bin}/parley-fake-target", "--fragile"]
     ready: '^listening on ([^:]+):(\d+)$'
+    shared: true
 )");
   }
   void TearDown() override {
@@ -778,6 +779,7 @@ TEST_F(ParleyE2e, FuzzWithCoverageFindsADeepBugThatBlackBoxMisses) {
   deep:
     command: ["${bin}/parley-fake-target-afl", "--deep"]
     ready: '^listening on ([^:]+):(\d+)$'
+    shared: true
 )");
   Write("s/deep.yaml", R"(name: a plain line
 target: deep
@@ -835,6 +837,72 @@ steps:
       << report;
 }
 
+// With --jobs, workers with their own target processes fuzz at once and share one book of
+// findings: the planted crash is saved once, whichever worker saw it, and the report counts the
+// iterations of all of them.
+TEST_F(ParleyE2e, FuzzWorkersShareTheirFindings) {
+  Write("s/echo.yaml", R"(name: echo a line
+target: fragile
+steps:
+  - connect: c
+  - expect: {on: c, line: hello}
+  - send: {on: c, text: "say something\n"}
+)");
+  Outcome o = Parley(dir_,
+                     {"fuzz", "s", "--jobs", "2", "--time", "60s", "--max-findings", "1", "--out",
+                      "out", "--seed", "3", "--timeout-scale", "3"},
+                     std::chrono::seconds(120));
+  EXPECT_EQ(o.code, 1) << o.err;
+  EXPECT_NE(o.err.find(", 2 workers,"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("stopped: findings"), std::string::npos) << o.err;
+  std::size_t saved = 0;
+  for (const auto& entry : fs::directory_iterator(dir_ / "out" / "findings")) {
+    EXPECT_NE(ReadFile(entry.path() / "report.txt").find("a NUL byte in a line"),
+              std::string::npos);
+    ++saved;
+  }
+  EXPECT_EQ(saved, 1u) << o.err;
+  std::string summary = ReadFile(dir_ / "out" / "report.md");
+  EXPECT_NE(summary.find("- workers: 2 (each with its own target processes"), std::string::npos)
+      << summary;
+}
+
+// A target the targets file does not mark `shared: true` is started afresh for each iteration,
+// as `parley run` would for each scenario (its scenarios may expect a new server); --persistent
+// keeps it up instead.
+TEST_F(ParleyE2e, FuzzStartsUnsharedTargetsAfreshUnlessPersistent) {
+  Write("t/targets.yaml", R"(targets:
+  counted:
+    command: ["${bin}/parley-fake-target", "--pid-dir", ")" +
+                              (dir_ / "pids").string() + R"("]
+    ready: '^listening on ([^:]+):(\d+)$'
+)");
+  Write("t/echo.yaml", R"(name: echo
+target: counted
+steps:
+  - connect: c
+  - expect: {on: c, line: hello}
+  - send: {on: c, text: "hello\n"}
+)");
+  auto started = [&] {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir_ / "pids"))
+      ++n;
+    return n;
+  };
+  Outcome fresh = Parley(dir_, {"fuzz", "t", "--time", "30s", "--runs", "6", "--out", "fresh"},
+                         std::chrono::seconds(60));
+  EXPECT_EQ(fresh.code, 0) << fresh.err;
+  EXPECT_GE(started(), 6u) << fresh.err;
+  fs::remove_all(dir_ / "pids");
+  fs::create_directories(dir_ / "pids");
+  Outcome kept =
+      Parley(dir_, {"fuzz", "t", "--time", "30s", "--runs", "6", "--out", "kept", "--persistent"},
+             std::chrono::seconds(60));
+  EXPECT_EQ(kept.code, 0) << kept.err;
+  EXPECT_EQ(started(), 1u) << kept.err;
+}
+
 // A target that stalls only after it has answered the liveness check passes that check; the
 // next iteration's prefix fails, the check runs again and fails, and the hang is charged to the
 // previous iteration's input.
@@ -843,6 +911,8 @@ TEST_F(ParleyE2e, FuzzChargesAHangFoundByTheNextPrefixToThePreviousInput) {
   late:
     command: ["${bin}/parley-fake-target", "--fragile", "--stall-late"]
     ready: '^listening on ([^:]+):(\d+)$'
+    shared: true
+    health: ../health.yaml  # the liveness check of parley fuzz, beside the targets file
 )");
   Write("s/stall.yaml", R"(name: almost stalls
 target: late
@@ -857,11 +927,10 @@ steps:
   - connect: h
   - expect: {on: h, line: hello, timeout: 300ms}
 )");
-  Outcome o =
-      Parley(dir_,
-             {"fuzz", "s", "--targets", "late/targets.yaml", "--time", "30s", "--runs", "10",
-              "--out", "out", "--seed", "4", "--health", "health.yaml", "--probe-every", "1"},
-             std::chrono::seconds(60));
+  Outcome o = Parley(dir_,
+                     {"fuzz", "s", "--targets", "late/targets.yaml", "--time", "30s", "--runs",
+                      "10", "--out", "out", "--seed", "4", "--probe-every", "1"},
+                     std::chrono::seconds(60));
   EXPECT_EQ(o.code, 1) << o.err;
   std::string summary = ReadFile(dir_ / "out" / "report.md");
   EXPECT_NE(summary.find("was not reached): 1\n"), std::string::npos) << summary;

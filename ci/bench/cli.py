@@ -66,6 +66,8 @@ def parse_args(argv):
                    help="the release build (default build/bench)")
     p.add_argument("--fuzz-build-dir", type=Path, default=ROOT / "build" / "bench-fuzz",
                    help="the fuzz build (default build/bench-fuzz)")
+    p.add_argument("--afl-build-dir", type=Path, default=ROOT / "build" / "bench-afl",
+                   help="the afl build, for grey-box parley fuzz (default build/bench-afl)")
     p.add_argument("--no-setup", action="store_true", help="skip installing packages")
     p.add_argument("--no-build", action="store_true", help="use the binaries already built")
     p.add_argument("--profile", action="store_true",
@@ -111,6 +113,7 @@ def new_context(args):
     ctx.build = args.build_dir.resolve()
     ctx.bin = ctx.build / "bin"
     ctx.fuzz_build = args.fuzz_build_dir.resolve()
+    ctx.afl_build = args.afl_build_dir.resolve()
     ctx.out = (args.out or ROOT / "build" / "bench-results").resolve()
     (ctx.out / "logs").mkdir(parents=True, exist_ok=True)
     for old in (ctx.out / "logs").iterdir():
@@ -141,14 +144,15 @@ def main(argv):
     signal.signal(signal.SIGHUP, on_signal)
 
     if not args.no_setup:
-        subprocess.run(["bash", str(ROOT / "ci" / "setup.sh"), "build", "bench"], check=True)
+        subprocess.run(["bash", str(ROOT / "ci" / "setup.sh"), "build", "bench", "fuzz"],
+                       check=True)
     for tool in ("wrk", "nginx", "ncat"):
         if shutil.which(tool) is None:
             log("warning: %s is missing (ci/setup.sh bench)" % tool)
     if not args.no_build:
         targets = {t for s in ctx.sections for t in SECTIONS[s].TARGETS}
         build(ctx, sorted(targets | (set(profiles.TARGETS) if args.profile else set())),
-              "fuzz" in ctx.sections)
+              "fuzz" in ctx.sections or "netfuzz" in ctx.sections, "netfuzz" in ctx.sections)
 
     rows, texts = [], []
     ctx.work = Path(tempfile.mkdtemp(prefix="parley-bench-"))

@@ -11,6 +11,7 @@ def log(message):
 
 class Context:
     """settings: Settings; build, bin: the release build and its bin/; fuzz_build: the fuzz
-    build; out: the output folder (logs in out/logs); work: a scratch folder removed at the end;
-    procs: peers.Processes, every process a section starts; sections: the sections that run;
-    t0, loadavg: when the run started, and the load average then."""
+    build; afl_build: the targets built with AFL++ instrumentation; out: the output folder
+    (logs in out/logs); work: a scratch folder removed at the end; procs: peers.Processes,
+    every process a section starts; sections: the sections that run; t0, loadavg: when the run
+    started, and the load average then."""

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "harness/scenario/payload.h"
@@ -63,13 +64,14 @@ std::string FirstLine(const std::string& text) {
 }  // namespace
 
 Campaign::Campaign(asio::any_io_executor executor, TargetPool* pool, std::vector<FuzzPoint> points,
-                   CampaignOptions options, Log log)
+                   CampaignOptions options, FindingBook* book, Log log)
     : executor_(executor),
       pool_(pool),
       points_(std::move(points)),
       options_(std::move(options)),
       log_(std::move(log)),
       mutator_(options_.mutator, options_.dictionary, Splices(points_)),
+      book_(book),
       queues_(points_.size()) {}
 
 void Campaign::Requeue(std::size_t index, FuzzInput input) {
@@ -137,18 +139,18 @@ asio::awaitable<void> Campaign::Run() {
       stats_.stop_reason = "iterations";
       break;
     }
-    if (options_.max_findings != 0 && findings_.size() >= options_.max_findings) {
+    if (options_.max_findings != 0 && book_->size() >= options_.max_findings) {
       stats_.stop_reason = "findings";
       break;
     }
-    if (now >= next_log) {
+    if (options_.log_status && now >= next_log) {
       next_log = now + std::chrono::seconds(5);
       const double s = Seconds(now - started_);
       char line[200];
       std::snprintf(line, sizeof(line),
                     "%.0f s: %llu iterations (%.0f/s), %zu finding%s, %llu prefix failure%s", s,
                     static_cast<unsigned long long>(stats_.iterations), stats_.iterations / s,
-                    findings_.size(), findings_.size() == 1 ? "" : "s",
+                    book_->size(), book_->size() == 1 ? "" : "s",
                     static_cast<unsigned long long>(stats_.prefix_failures),
                     stats_.prefix_failures == 1 ? "" : "s");
       std::string text = line;
@@ -285,7 +287,7 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
     ++stats_.hangs;
     f.kind = Finding::Kind::kHang;
     f.signature = "hang | " + culprit->label;
-    f.health = options_.health;
+    f.health = HealthOf(*culprit);
     // A hung target serves no further iteration: stop it, so that the next one starts another.
     for (const auto& [name, process] : Processes(point)) {
       process->Signal(SIGKILL);
@@ -321,7 +323,8 @@ asio::awaitable<void> Campaign::Calibrate() {
     options_.coverage->Merge();
   }
   stats_.edges = options_.coverage->edges();
-  stats_.edges_over_time.emplace_back(Seconds(Clock::now() - started_), stats_.edges);
+  if (options_.coverage->active())
+    stats_.edges_over_time.emplace_back(Seconds(Clock::now() - started_), stats_.edges);
 }
 
 void Campaign::NoteCoverage(const FuzzPoint& point, bool mutated, const FuzzInput& input) {
@@ -424,14 +427,22 @@ asio::awaitable<void> Campaign::Minimize(Finding* f) {
   }
 }
 
+const Scenario* Campaign::HealthOf(const FuzzPoint& point) const {
+  if (options_.health != nullptr) return options_.health;
+  auto it = options_.target_health.find(point.target);
+  return it == options_.target_health.end() ? nullptr : it->second;
+}
+
 asio::awaitable<std::string> Campaign::CheckLiveness(const FuzzPoint& point,
                                                      const ScenarioResult&) {
   for (const auto& [name, process] : Processes(point)) {
     if (!process->running()) co_return "target '" + name + "' exited";
   }
-  if (point.target.empty()) co_return "";
-  Scenario probe = options_.health != nullptr ? *options_.health
-                                              : ProbeScenario(point.target, options_.probe_timeout);
+  // A target started afresh for each iteration (`shared: false`) has nothing left to check.
+  if (point.target.empty() || !pool_->Persists(point.target)) co_return "";
+  const Scenario* health = HealthOf(point);
+  Scenario probe =
+      health != nullptr ? *health : ProbeScenario(point.target, options_.probe_timeout);
   Player player(executor_, pool_, &options_.play);
   playing_ = &player;
   ScenarioResult result = co_await player.Play(probe, 0);
@@ -449,23 +460,46 @@ asio::awaitable<void> Campaign::Record(Finding finding) {
   finding.id = FindingId(finding.signature);
   finding.iteration = options_.first_iteration + stats_.iterations;
   finding.seconds = Seconds(Clock::now() - started_);
-  auto known = known_.find(finding.signature);
-  if (known != known_.end()) {
-    if (known->second < findings_.size() && findings_[known->second].signature == finding.signature)
-      ++findings_[known->second].hits;
-    co_return;
-  }
-  known_.emplace(finding.signature, findings_.size());
+  if (!book_->Claim(finding.signature)) co_return;
   log_(std::string("new ") + KindName(finding.kind) + " " + finding.id + " at " +
        finding.point->label + ": " + FirstLine(finding.signature));
   if (finding.kind == Finding::Kind::kDeath) co_await Minimize(&finding);
   std::string error;
   if (!options_.out.empty() && !WriteFinding(finding, options_.out, &error)) {
-    write_errors_.push_back(error);
+    book_->AddWriteError(error);
     log_("cannot save finding " + finding.id + ": " + error);
   }
-  findings_.push_back(std::move(finding));
-  stats_.findings_over_time.emplace_back(findings_.back().seconds, findings_.size());
+  book_->Add(std::move(finding));
+}
+
+CampaignStats MergeStats(const std::vector<const Campaign*>& workers) {
+  CampaignStats merged;
+  const CampaignStats* most_edges = nullptr;
+  for (const Campaign* worker : workers) {
+    const CampaignStats& s = worker->stats();
+    merged.iterations += s.iterations;
+    merged.prefix_failures += s.prefix_failures;
+    merged.deaths += s.deaths;
+    merged.hangs += s.hangs;
+    merged.invariant_failures += s.invariant_failures;
+    merged.replays += s.replays;
+    merged.queued += s.queued;
+    merged.undrained += s.undrained;
+    merged.elapsed = std::max(merged.elapsed, s.elapsed);
+    for (const auto& [label, n] : s.per_point)
+      merged.per_point[label] += n;
+    if (s.gave_up && !merged.gave_up) {
+      merged.gave_up = true;
+      merged.stop_reason = s.stop_reason;
+    }
+    if (merged.stop_reason.empty()) merged.stop_reason = s.stop_reason;
+    if (most_edges == nullptr || s.edges > most_edges->edges) most_edges = &s;
+  }
+  if (most_edges != nullptr) {
+    merged.edges = most_edges->edges;
+    merged.edges_over_time = most_edges->edges_over_time;
+  }
+  return merged;
 }
 
 }  // namespace parley::harness

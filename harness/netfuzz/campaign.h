@@ -37,6 +37,7 @@
 
 #include "harness/netfuzz/coverage.h"
 #include "harness/netfuzz/finding.h"
+#include "harness/netfuzz/finding_book.h"
 #include "harness/netfuzz/fuzz_plan.h"
 #include "harness/netfuzz/mutator.h"
 #include "harness/play/player.h"
@@ -47,12 +48,15 @@ namespace parley::harness {
 struct CampaignOptions {
   Duration time{60000};
   std::uint64_t max_iterations = 0;  // 0: only the time bounds it
-  std::size_t max_findings = 0;      // stop once this many distinct findings (0: no bound)
+  std::size_t max_findings = 0;      // stop once the book holds this many (0: no bound)
+  bool log_status = true;            // a status line every 5 s (off for --jobs workers)
   std::string out;                   // findings are written under it
   Mutator::Options mutator;
   std::vector<std::string> dictionary;
-  const Scenario* health = nullptr;  // played after each iteration when set
-  Duration probe_timeout{2000};      // for the liveness check
+  const Scenario* health = nullptr;  // the liveness check of every target, when set
+  // Else the check of the points whose target has one here (targets.yaml `health:`).
+  std::map<std::string, const Scenario*> target_health;
+  Duration probe_timeout{2000};  // for the liveness check
   // The liveness check runs after every probe_every-th iteration, and after any iteration in
   // which a step failed after the mutated send; the others only look whether the target
   // processes still run (a system call, not a connection).
@@ -75,8 +79,6 @@ struct CampaignStats {
   std::string stop_reason;  // "time", "iterations", "findings", "interrupted", or why it gave up
   bool gave_up = false;     // stopped for a reason other than its budget or an interrupt
   std::map<std::string, std::uint64_t> per_point;  // iterations by point label
-  // (seconds, findings) each time the number of findings grew
-  std::vector<std::pair<double, std::size_t>> findings_over_time;
   // Grey-box: edges seen, and inputs queued for showing new coverage.
   std::size_t edges = 0;
   std::uint64_t queued = 0;
@@ -89,21 +91,17 @@ class Campaign {
  public:
   using Log = std::function<void(const std::string&)>;
 
+  // `book` receives the findings; the workers of one campaign (--jobs) share it.
   Campaign(boost::asio::any_io_executor executor, TargetPool* pool, std::vector<FuzzPoint> points,
-           CampaignOptions options, Log log);
+           CampaignOptions options, FindingBook* book, Log log);
   Campaign(const Campaign&) = delete;
   Campaign& operator=(const Campaign&) = delete;
 
   boost::asio::awaitable<void> Run();
   void Interrupt();
 
-  // Signatures already known (a resumed campaign): counted as hits, not written again.
-  void AddKnown(const std::string& signature) { known_.emplace(signature, 0); }
-
-  const std::vector<Finding>& findings() const { return findings_; }
   const CampaignStats& stats() const { return stats_; }
   const std::vector<FuzzPoint>& points() const { return points_; }
-  const std::vector<std::string>& write_errors() const { return write_errors_; }
   // The inputs point `index` (of points()) queued for new coverage.
   const std::vector<FuzzInput>& queue(std::size_t index) const { return queues_[index].inputs; }
   // Puts an input of an earlier run back into point `index`'s queue (a resumed campaign).
@@ -126,6 +124,8 @@ class Campaign {
   // The names of the targets parley started for this point, with their processes.
   std::vector<std::pair<std::string, std::shared_ptr<ChildProcess>>> Processes(
       const FuzzPoint& point) const;
+  // The health scenario of `point`'s target, or nullptr for a bare connect.
+  const Scenario* HealthOf(const FuzzPoint& point) const;
   boost::asio::awaitable<std::string> CheckLiveness(const FuzzPoint& point,
                                                     const ScenarioResult& result);
   // Saves a finding, or counts a hit on the one with its signature. A new crash is minimized
@@ -149,9 +149,7 @@ class Campaign {
   Log log_;
   Mutator mutator_;
   CampaignStats stats_;
-  std::vector<Finding> findings_;
-  std::map<std::string, std::size_t> known_;  // signature -> index in findings_ (or 0: resumed)
-  std::vector<std::string> write_errors_;
+  FindingBook* book_;
   struct Queue {
     std::vector<FuzzInput> inputs;
     std::map<std::uint32_t, std::size_t> best;  // edge -> the shortest input that reached it
@@ -174,6 +172,11 @@ class Campaign {
   int deaths_in_a_row_ = 0;
   std::chrono::steady_clock::time_point started_;
 };
+
+// The stats of a campaign's workers as one: counts added, the longest elapsed time, the first
+// reason to give up (else the first worker's stop reason), and the coverage of the worker that
+// saw the most edges (each worker has its own targets and maps).
+CampaignStats MergeStats(const std::vector<const Campaign*>& workers);
 
 }  // namespace parley::harness
 

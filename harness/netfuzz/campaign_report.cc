@@ -28,8 +28,9 @@ std::string Cell(std::string text) {
 
 }  // namespace
 
-std::string CampaignReport(const Campaign& campaign, const ReportContext& context) {
-  const CampaignStats& s = campaign.stats();
+std::string CampaignReport(const std::vector<const Campaign*>& workers, const FindingBook& book,
+                           const ReportContext& context) {
+  const CampaignStats s = MergeStats(workers);
   const double seconds = std::chrono::duration<double>(s.elapsed).count();
   std::string md = "# parley fuzz report\n\n";
   md += "- command: `" + context.command + "`\n";
@@ -43,6 +44,12 @@ std::string CampaignReport(const Campaign& campaign, const ReportContext& contex
           " with the campaign it resumed";
   }
   md += "\n";
+  if (context.jobs > 1) {
+    md += "- workers: " + std::to_string(context.jobs) +
+          " (each with its own target processes and coverage maps; seeds " +
+          std::to_string(context.seed) + " to " + std::to_string(context.seed + context.jobs - 1) +
+          "; the coverage below is the worker that saw the most edges)\n";
+  }
   md += "- feedback: " + context.mode + "\n";
   if (!s.edges_over_time.empty()) {
     md += "- coverage: " + std::to_string(s.edges) + " edges; " + std::to_string(s.queued) +
@@ -57,25 +64,24 @@ std::string CampaignReport(const Campaign& campaign, const ReportContext& contex
   md += "- iterations after which a target had died: " + std::to_string(s.deaths) +
         "; hangs: " + std::to_string(s.hangs) +
         "; broken invariants: " + std::to_string(s.invariant_failures) + "\n";
-  if (!campaign.write_errors().empty()) {
-    md += "- **findings that could not be saved**: " +
-          std::to_string(campaign.write_errors().size()) +
-          " (first: " + campaign.write_errors().front() + ")\n";
+  if (!book.write_errors().empty()) {
+    md += "- **findings that could not be saved**: " + std::to_string(book.write_errors().size()) +
+          " (first: " + book.write_errors().front() + ")\n";
   }
 
   md += "\n## Findings\n\n";
-  if (campaign.findings().empty()) {
+  if (book.findings().empty()) {
     md += "None.\n";
   } else {
     md += "| id | kind | signature | fuzz point | hits | first seen | replay |\n";
     md += "| --- | --- | --- | --- | --- | --- | --- |\n";
-    for (const Finding& f : campaign.findings()) {
+    for (const Finding& f : book.findings()) {
       md += "| " + f.id + " | " + KindName(f.kind) + " | " + Cell(f.signature) + " | " +
             Cell(f.point->label) + " | " + std::to_string(f.hits) + " | iteration " +
             std::to_string(f.iteration) + ", " + Format("%.1f", f.seconds) + " s | `parley run " +
             "findings/" + f.id + "/scenario.yaml` |\n";
     }
-    for (const Finding& f : campaign.findings()) {
+    for (const Finding& f : book.findings()) {
       md += "\n### " + f.id + ": " + KindName(f.kind) + "\n\n";
       md += "Mutated send at " + f.point->label + " (" + Cell(f.point->seed->name) +
             "), mutations: " + f.mutations + ".\n\n";
@@ -84,14 +90,14 @@ std::string CampaignReport(const Campaign& campaign, const ReportContext& contex
   }
 
   md += "\n## Fuzz points\n\n| point | scenario | iterations |\n| --- | --- | --- |\n";
-  for (const FuzzPoint& p : campaign.points()) {
+  for (const FuzzPoint& p : workers.front()->points()) {
     auto it = s.per_point.find(p.label);
     md += "| " + Cell(p.label) + " | " + Cell(p.seed->name) + " | " +
           std::to_string(it == s.per_point.end() ? 0 : it->second) + " |\n";
   }
-  if (!s.findings_over_time.empty()) {
+  if (!book.over_time().empty()) {
     md += "\n## Findings over time\n\n| seconds | findings |\n| --- | --- |\n";
-    for (const auto& [t, n] : s.findings_over_time) {
+    for (const auto& [t, n] : book.over_time()) {
       md += "| " + Format("%.1f", t) + " | " + std::to_string(n) + " |\n";
     }
   }

@@ -17,9 +17,12 @@ struct ReportContext {
   std::uint64_t seed = 0;
   std::uint64_t earlier_iterations = 0;  // of the campaign this one resumed
   std::string mode = "black-box";        // what feedback guided it
+  int jobs = 1;                          // workers (--jobs)
 };
 
-std::string CampaignReport(const Campaign& campaign, const ReportContext& context);
+// `workers`: the campaign's workers (one without --jobs), which share `book`.
+std::string CampaignReport(const std::vector<const Campaign*>& workers, const FindingBook& book,
+                           const ReportContext& context);
 
 // DIR/coverage.svg: edges seen over the campaign's seconds, a self-contained line chart; empty
 // when the campaign had no coverage feedback.

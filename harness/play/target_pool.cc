@@ -121,6 +121,12 @@ asio::awaitable<TargetPool::Acquired> TargetPool::Acquire(const TargetUse& use,
   }
 }
 
+bool TargetPool::Persists(const std::string& name) const {
+  if (IsExternal(name)) return true;
+  if (config_ == nullptr || config_->targets.count(name) == 0) return false;
+  return options_.share_all || config_->targets.at(name).shared;
+}
+
 std::shared_ptr<ChildProcess> TargetPool::SharedProcess(const std::string& name) const {
   auto it = shared_.find(name);
   if (it == shared_.end() || it->second.state != Shared::State::kReady) return nullptr;

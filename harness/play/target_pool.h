@@ -76,6 +76,9 @@ class TargetPool {
   // True when `name` is external or declared in the targets file.
   bool Knows(const std::string& name) const;
   bool IsExternal(const std::string& name) const { return options_.external.count(name) != 0; }
+  // True when a plain use of `name` reaches a server that outlives the scenario: an external
+  // one, or a shared process.
+  bool Persists(const std::string& name) const;
 
   // `vars` renders the use's arguments (and ${scenario.dir} in the command).
   boost::asio::awaitable<Acquired> Acquire(const TargetUse& use, const Variables& vars);

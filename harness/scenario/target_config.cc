@@ -1,5 +1,6 @@
 #include "harness/scenario/target_config.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -8,12 +9,13 @@
 namespace parley::harness {
 namespace {
 
-TargetSpec ParseSpec(const YamlNode& key, const YamlNode& node) {
+TargetSpec ParseSpec(const YamlNode& key, const YamlNode& node, std::string_view file) {
   TargetSpec spec;
   spec.name = RequireName(key, "a target name");
   spec.where = PositionOf(key);
   RequireMap(node, "a target");
-  CheckKeys(node, {"command", "ready", "ready_timeout", "stop_timeout", "shared"}, "a target");
+  CheckKeys(node, {"command", "ready", "ready_timeout", "stop_timeout", "shared", "health"},
+            "a target");
   const YamlNode* command = node.Find("command");
   if (command == nullptr) Fail(node, "target '" + spec.name + "' needs a 'command'");
   if (!command->is_sequence() || command->items.empty()) {
@@ -53,6 +55,12 @@ TargetSpec ParseSpec(const YamlNode& key, const YamlNode& node) {
   if (const YamlNode* t = node.Find("stop_timeout"))
     spec.stop_timeout = RequireDuration(*t, "'stop_timeout'");
   if (const YamlNode* s = node.Find("shared")) spec.shared = RequireBool(*s, "'shared'");
+  if (const YamlNode* h = node.Find("health")) {
+    std::filesystem::path path(RequireString(*h, "'health'"));
+    if (path.empty()) Fail(*h, "'health' names a scenario file");
+    if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
+    spec.health = path.lexically_normal().string();
+  }
   return spec;
 }
 
@@ -79,7 +87,7 @@ bool LoadTargets(std::string_view text, std::string_view file, TargetsConfig* co
     if (targets == nullptr) Fail(root, "a targets file needs 'targets'");
     RequireMap(*targets, "'targets'");
     for (const auto& [key, value] : targets->entries) {
-      TargetSpec spec = ParseSpec(key, value);
+      TargetSpec spec = ParseSpec(key, value, file);
       config->targets.emplace(spec.name, std::move(spec));
     }
     return true;

@@ -36,6 +36,9 @@ struct TargetSpec {
   Duration ready_timeout{10000};
   Duration stop_timeout{2000};
   bool shared = false;
+  // `parley fuzz`'s liveness check for this target: a scenario file (resolved against the
+  // targets file's folder), empty for none.
+  std::string health;
   SourcePosition where;
 };
 

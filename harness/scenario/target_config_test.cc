@@ -15,11 +15,12 @@ TEST(TargetConfig, LoadsEveryKey) {
     ready_timeout: 3s
     stop_timeout: 1s
     shared: true
+    health: checks/greets.yaml
   chat:
     command: ["${bin}/chat-server", "--root", "${scenario.dir}", "${env.HOME}"]
     ready: '^(x)?listening on ([^:]+):(\d+)$'
 )",
-                          "targets.yaml", &config, &error))
+                          "suite/targets.yaml", &config, &error))
       << error.ToString();
   ASSERT_EQ(config.targets.size(), 2u);
   const TargetSpec& http = config.targets.at("http");
@@ -29,10 +30,12 @@ TEST(TargetConfig, LoadsEveryKey) {
   EXPECT_EQ(http.ready_timeout, Duration(3000));
   EXPECT_EQ(http.stop_timeout, Duration(1000));
   EXPECT_TRUE(http.shared);
+  EXPECT_EQ(http.health, "suite/checks/greets.yaml");  // beside the targets file
   const TargetSpec& chat = config.targets.at("chat");
   EXPECT_FALSE(chat.shared);
   EXPECT_EQ(chat.ready_timeout, Duration(10000));
-  EXPECT_EQ(chat.where.line, 8);
+  EXPECT_EQ(chat.health, "");
+  EXPECT_EQ(chat.where.line, 9);
 }
 
 struct Case {
@@ -70,6 +73,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"targets:\n  h: {command: ['${nick}'], ready: '(a)(b)'}\n",
              "t.yaml:2:17: ${nick} is not available here (use ${bin}, ${scenario.dir} or "
              "${env.NAME})"},
+        Case{"targets:\n  h: {command: [x], ready: '(a)(b)', health: [a]}\n",
+             "t.yaml:2:46: 'health' must be a string, not a list"},
         Case{"targets:\n  h: {command: [x], ready: '(a)(b)', shared: maybe}\n",
              "t.yaml:2:46: 'shared' must be true or false"},
         Case{"targets:\n  h: {command: [x], ready: '(a)(b)', ready_timeout: 10}\n",
