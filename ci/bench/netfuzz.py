@@ -86,17 +86,24 @@ def play_round(ctx, work, scenario, count):
     return count / wall
 
 
-def against_plays(ctx, work, name, title, scenario, plays_file, count):
+def against_plays(ctx, work, name, title, scenario, plays_file, count, goal=True):
+    """`parley fuzz` black-box vs `parley run` plays of `scenario`; the 1,000 iterations/s goal
+    applies when `goal` (the one-request scenario), the rest is reported."""
     fuzz, plays = [], []
     for r in range(ctx.settings.fuzz_rounds):
         log("%s: round %d/%d" % (name, r + 1, ctx.settings.fuzz_rounds))
         fuzz.append(fuzz_round(ctx, work, scenario, r + 1, ctx.bin, "off")[0])
         plays.append(play_round(ctx, work, plays_file, count))
     figure = median(fuzz)
+    rounds = ", ".join(fmt(f) for f in fuzz)
+    if not goal:
+        return Row("netfuzz", title, "iter/s", figure, "`parley run --jobs 1` plays/s of it",
+                   median(plays), "report", notes="per round %s" % rounds,
+                   samples={"fuzz": fuzz, "plays": plays},
+                   ratios=[f / p for f, p in zip(fuzz, plays)])
     notes = ("goal is absolute: >= %s iterations/s (met: %s); per round %s; the reference "
              "includes parley's start-up" % ("{:,}".format(int(GOAL)),
-                                              "yes" if figure >= GOAL else "no",
-                                              ", ".join(fmt(f) for f in fuzz)))
+                                              "yes" if figure >= GOAL else "no", rounds))
     return Row("netfuzz", title, "iter/s", figure, "`parley run --jobs 1` plays/s of it",
                median(plays), ">= 1,000 iter/s", target=0.0, extra_ok=figure >= GOAL,
                notes=notes, samples={"fuzz": fuzz, "plays": plays},
@@ -154,7 +161,7 @@ def run(ctx):
                       "one.yaml", "plays.yaml", PLAYS),
         against_plays(ctx, work, "netfuzz-3step",
                       "netfuzz: `parley fuzz` of a three-request scenario vs http-server",
-                      "three.yaml", "plays3.yaml", PLAYS_3STEP),
+                      "three.yaml", "plays3.yaml", PLAYS_3STEP, goal=False),
     ]
     afl_bin = ctx.afl_build / "bin"
     if not (afl_bin / "http-server").exists():
