@@ -230,9 +230,12 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
     culprit = last_.point;
     sent = last_.input;
     applied = last_.mutations;
+    for (const auto& [name, mark] : last_.marks) {
+      if (marks.count(name) != 0) marks[name] = std::min(marks[name], mark);
+    }
     message = "found at the start of the next iteration:\n" + message;
   } else {
-    last_ = Last{&point, sent, applied};
+    last_ = Last{&point, sent, applied, marks};
   }
   if (mutated && !died && failed && failed_step > point.at &&
       failed_step < point.played.steps.size()) {

@@ -165,6 +165,9 @@ class Campaign {
     FuzzPoint* point = nullptr;
     FuzzInput input;
     std::string mutations;
+    // Stderr bytes of each process before that iteration: a target that died of it wrote its
+    // report before this iteration began.
+    std::map<std::string, std::size_t> marks;
   };
   Last last_;
   Player* playing_ = nullptr;
