@@ -18,7 +18,8 @@
 // bugs for the fuzzing tests: a line that holds a NUL byte makes it abort, and a line that
 // starts with "stall" makes it stop serving, though it still accepts connections), --stall-late
 // (the stall begins only after the next connection has been greeted, as a server that reads a
-// connection's last bytes after it accepted the next one would), --deep (a bug only coverage
+// connection's last bytes after it accepted the next one would), --die-late (the NUL bug
+// aborts 300 ms after its message, as a slow sanitizer report would), --deep (a bug only coverage
 // feedback finds soon: a line that holds all five of : % " \ ; crashes it with SIGSEGV, and
 // they are checked one after the other, each in a branch of its own as a parser's nested
 // states are; a fuzzer that keeps the inputs passing each step builds on them, while one
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
   bool stall_late = false;
   bool stall_pending = false;
   bool deep = false;
+  bool die_late = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -137,6 +139,8 @@ int main(int argc, char** argv) {
       http = true;
     } else if (arg == "--fragile") {
       fragile = true;
+    } else if (arg == "--die-late") {
+      die_late = true;
     } else if (arg == "--deep") {
       deep = true;
     } else if (arg == "--stall-late") {
@@ -248,6 +252,7 @@ int main(int argc, char** argv) {
         if (fragile && line.find('\0') != std::string::npos) {
           std::fprintf(stderr, "fake-target: a NUL byte in a line (the bug --fragile plants)\n");
           std::fflush(stderr);
+          if (die_late) ::usleep(300 * 1000);
           std::abort();
         }
         if (deep && DeepSteps(line) == 5) {

@@ -903,6 +903,35 @@ steps:
   EXPECT_EQ(started(), 1u) << kept.err;
 }
 
+// A target that dies only after the iteration that killed it was judged is found dead by the
+// next one; its report still holds what the target wrote to stderr when it was hit.
+TEST_F(ParleyE2e, FuzzKeepsTheStderrOfADeathFoundByTheNextIteration) {
+  Write("late/targets.yaml", R"(targets:
+  slow:
+    command: ["${bin}/parley-fake-target", "--fragile", "--die-late"]
+    ready: '^listening on ([^:]+):(\d+)$'
+    shared: true
+)");
+  Write("s/echo.yaml", R"(name: echo a line
+target: slow
+steps:
+  - connect: c
+  - expect: {on: c, line: hello}
+  - send: {on: c, text: "say something\n"}
+)");
+  Outcome o = Parley(dir_,
+                     {"fuzz", "s", "--targets", "late/targets.yaml", "--time", "60s",
+                      "--max-findings", "1", "--out", "out", "--seed", "3", "--drain", "0"},
+                     std::chrono::seconds(120));
+  EXPECT_EQ(o.code, 1) << o.err;
+  std::string report;
+  for (const auto& entry : fs::directory_iterator(dir_ / "out" / "findings"))
+    report = ReadFile(entry.path() / "report.txt");
+  EXPECT_NE(report.find("found at the start of the next iteration"), std::string::npos)
+      << report << o.err;
+  EXPECT_NE(report.find("fake-target: a NUL byte in a line"), std::string::npos) << report << o.err;
+}
+
 // A target that stalls only after it has answered the liveness check passes that check; the
 // next iteration's prefix fails, the check runs again and fails, and the hang is charged to the
 // previous iteration's input.
