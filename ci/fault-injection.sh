@@ -147,7 +147,10 @@ fuzz_signatures() {
   rm -rf "$out"
   (cd "$src" && "$build/bin/parley" fuzz "scenarios/$2" --targets scenarios/targets.yaml \
     --bin-dir "$build/bin" --time "$fuzz_time" --seed 1 --out "$out" >"$log/$1.fuzz" 2>&1)
+  local status=$?
   cat "$out"/findings/*/report.txt 2>/dev/null | sed -n 's/^signature: //p' | sort -u
+  # 0: nothing found, 1: findings. Anything else (a crash of parley itself) is no verdict.
+  [ "$status" -le 1 ]
 }
 
 # Takes fault $1's patch back out of the copy.
@@ -188,7 +191,10 @@ if [ -n "$fuzz_time" ]; then
   mkdir -p "$work/fuzz"
   for suite in http chat; do
     say "baseline campaign over scenarios/$suite ($fuzz_time)"
-    fuzz_signatures "baseline-$suite" "$suite" >"$work/fuzz/baseline-$suite.signatures"
+    if ! fuzz_signatures "baseline-$suite" "$suite" >"$work/fuzz/baseline-$suite.signatures"; then
+      say "the baseline campaign gave no verdict (log: $log/baseline-$suite.fuzz)"
+      exit 2
+    fi
     say "  $(grep -c . "$work/fuzz/baseline-$suite.signatures") finding(s); $(grep 'iterations in' "$log/baseline-$suite.fuzz")"
   done
   results=()
@@ -206,9 +212,15 @@ if [ -n "$fuzz_time" ]; then
       results+=("$fault"$'\t'"ERROR"$'\t'"does not build")
       missed=$((missed + 1))
     else
-      new=$(fuzz_signatures "$fault" "$suite" | grep -vxF -f "$work/fuzz/baseline-$suite.signatures")
-      say "  $(grep 'iterations in' "$log/$fault.fuzz")"
-      record "$fault" "yes" "$(echo "$new" | paste -sd ';' -)"
+      if ! found=$(fuzz_signatures "$fault" "$suite"); then
+        say "  the campaign gave no verdict (log: $log/$fault.fuzz)"
+        results+=("$fault"$'\t'"ERROR"$'\t'"no verdict")
+        missed=$((missed + 1))
+      else
+        new=$(echo "$found" | grep -vxF -f "$work/fuzz/baseline-$suite.signatures")
+        say "  $(grep 'iterations in' "$log/$fault.fuzz")"
+        record "$fault" "yes" "$(echo "$new" | paste -sd ';' -)"
+      fi
     fi
     revert_fault "$fault"
   done
