@@ -110,6 +110,8 @@ std::unique_ptr<Expectation> BindExpectation(const ExpectStep& expect, const Var
       return BindBytes(expect, vars, error);
     case ExpectStep::Kind::kSilence:
       return std::make_unique<SilenceExpectation>(expect.silence);
+    case ExpectStep::Kind::kNever:
+      return BindNever(expect, vars, error);
     case ExpectStep::Kind::kClosed:
     case ExpectStep::Kind::kReset:
       return std::make_unique<EndExpectation>(expect.kind == ExpectStep::Kind::kReset);

@@ -15,6 +15,11 @@ namespace parley::harness {
 std::unique_ptr<Expectation> BindLines(const ExpectStep& expect, const Variables& vars,
                                        std::string* error);
 
+// line_expectation.cc: `never`: no line matching arrives while the step lasts; lines are looked
+// at, not consumed.
+std::unique_ptr<Expectation> BindNever(const ExpectStep& expect, const Variables& vars,
+                                       std::string* error);
+
 // bytes_expectation.cc: `bytes` (exactly these come next), `contains` (these arrive, after
 // anything) and `datagram` (the next UDP datagram, whole, as bytes or as text).
 std::unique_ptr<Expectation> BindBytes(const ExpectStep& expect, const Variables& vars,

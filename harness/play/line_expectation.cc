@@ -147,7 +147,46 @@ class LineExpectation : public Expectation {
   std::size_t scanned_ = 0;                         // how far the next line's end was sought
 };
 
+// No line matching this arrives for a while: the lines already unread and those that arrive are
+// looked at but left for the steps after. The player passes it when its time is up; a peer
+// that ends the connection cannot send such a line any more, so that passes at once.
+class NeverExpectation : public Expectation {
+ public:
+  explicit NeverExpectation(BoundMatch match) : match_(std::move(match)) {}
+
+  Verdict Judge(Inbox& inbox, HttpExchange&) override {
+    std::string_view line;
+    std::size_t next = 0;
+    while (inbox.NextLine(offset_, &scanned_, &line, &next)) {
+      if (match_.Matches(line)) {
+        return Verdict::Fail("a line arrived that must never: " + ShowBytes(line) + " (matches " +
+                             match_.Describe() + ")");
+      }
+      offset_ = next;
+      scanned_ = next;
+    }
+    if (!inbox.open()) return Verdict::Pass();
+    return Verdict::Wait();
+  }
+
+  std::string DescribeTimeout(const Inbox&, const HttpExchange&, Duration) const override {
+    return "";
+  }
+
+ private:
+  BoundMatch match_;
+  std::size_t offset_ = 0;
+  std::size_t scanned_ = 0;
+};
+
 }  // namespace
+
+std::unique_ptr<Expectation> BindNever(const ExpectStep& expect, const Variables& vars,
+                                       std::string* error) {
+  auto matches = BindAll(expect.lines, vars, error);
+  if (!matches) return nullptr;
+  return std::make_unique<NeverExpectation>(std::move(matches->front()));
+}
 
 std::unique_ptr<Expectation> BindLines(const ExpectStep& expect, const Variables& vars,
                                        std::string* error) {

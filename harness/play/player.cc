@@ -390,7 +390,9 @@ asio::awaitable<std::string> Player::Expect(const Step& step, const ExpectStep& 
     retained_step_ = &step;
   }
   Expectation* expectation = retained_.get();
-  bool silence = expect.kind == ExpectStep::Kind::kSilence;
+  // Silence and `never` pass when their time is up.
+  bool silence =
+      expect.kind == ExpectStep::Kind::kSilence || expect.kind == ExpectStep::Kind::kNever;
   Duration waited = silence ? expect.silence : Scaled(step.timeout);
   TimePoint deadline = Clock::now() + waited;
   for (;;) {

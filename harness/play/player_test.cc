@@ -242,6 +242,42 @@ steps:
   EXPECT_FALSE(r.targets[0].own);
 }
 
+// `never` looks at the lines, unread or arriving, without consuming them; it passes when its
+// time is up or the peer closes, and fails on the first line that matches.
+TEST_F(PlayerTest, NeverPassesWhenNoSuchLineArrivesAndLeavesTheLines) {
+  ScenarioResult r = Play(R"(name: never
+target: srv
+steps:
+  - connect: a
+  - send: {text: "late\n"}
+  - expect: {never: {regex: '^echo: early'}, for: 300ms}
+  - expect: {line: hello, timeout: 10ms}
+  - expect: {line: "echo: late line", timeout: 10ms}
+  - send: {text: "bye\n"}
+  - expect: {never: anything, for: 5s}
+  - expect: {closed: true, timeout: 10ms}
+)",
+                          LinePeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+  EXPECT_LT(r.elapsed, std::chrono::milliseconds(3000));  // the close ended the 5 s window
+}
+
+TEST_F(PlayerTest, NeverFailsOnALineThatMatchesAndShowsIt) {
+  ScenarioResult r = Play(R"(name: never
+target: srv
+steps:
+  - connect: a
+  - send: {text: "late\n"}
+  - expect: {never: {regex: '^echo: l'}, for: 2s}
+)",
+                          LinePeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kFailed);
+  EXPECT_EQ(r.failed_step, "expect");
+  EXPECT_NE(r.message.find("a line arrived that must never: \"echo: late line\""),
+            std::string::npos)
+      << r.message;
+}
+
 TEST_F(PlayerTest, AFailureNamesTheStepAndKeepsTheTranscript) {
   ScenarioResult r = Play(R"(name: wrong line
 target: srv

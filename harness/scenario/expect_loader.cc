@@ -134,7 +134,7 @@ const char* LoadKind(const YamlNode& node, ExpectStep* e) {
       {"line", Kind::kLine},         {"lines", Kind::kLines},       {"bytes", Kind::kBytes},
       {"contains", Kind::kContains}, {"datagram", Kind::kDatagram}, {"silence", Kind::kSilence},
       {"closed", Kind::kClosed},     {"reset", Kind::kReset},       {"http", Kind::kHttp},
-      {"exit", Kind::kExit},
+      {"exit", Kind::kExit},         {"never", Kind::kNever},
   };
   const char* found = nullptr;
   for (const KindKey& k : kKinds) {
@@ -149,7 +149,7 @@ const char* LoadKind(const YamlNode& node, ExpectStep* e) {
   if (found == nullptr) {
     Fail(node,
          "'expect' needs what to expect: line, lines, bytes, contains, datagram, silence, "
-         "closed, reset, http or exit");
+         "never, closed, reset, http or exit");
   }
   return found;
 }
@@ -215,6 +215,13 @@ void LoadWhat(const YamlNode& node, const char* found, LoadScope& scope, ExpectS
     case Kind::kSilence:
       e->silence = RequireDuration(value, "'silence'");
       break;
+    case Kind::kNever:
+      e->lines.push_back(LoadTextMatch(value, "'never'", scope));
+      if (node.Find("for") == nullptr) {
+        Fail(node, "'never' needs 'for': how long no such line may arrive, e.g. for: 300ms");
+      }
+      e->silence = RequireDuration(*node.Find("for"), "'for'");
+      break;
     case Kind::kClosed:
     case Kind::kReset:
       if (!RequireBool(value, quoted)) {
@@ -250,6 +257,9 @@ void LoadCapture(const YamlNode& node, LoadScope& scope, ExpectStep* e) {
     Fail(node, "'capture' takes the groups of one response; this checks " +
                    std::to_string(e->http.count) + " ('count')");
   }
+  if (e->kind == Kind::kNever) {
+    Fail(node, "'never' passes only when no line matched; it has nothing to 'capture'");
+  }
   int groups = RegexGroups(*e);
   for (const YamlNode* item : ListOrOne(node))
     e->capture.push_back(RequireName(*item, "a capture name"));
@@ -271,11 +281,11 @@ ExpectStep LoadExpect(const YamlNode& node, Step* step, LoadScope& scope) {
   if (!node.is_map()) {
     Fail(node, "'expect' takes a mapping, e.g. - expect: {on: client, line: \"hello\"}");
   }
-  CheckKeys(
-      node,
-      {"on", "line", "lines", "any_order", "bytes", "contains", "datagram", "silence", "closed",
-       "reset", "http", "exit", "target", "capture", "invariant", "timeout", "retry"},
-      "'expect'");
+  CheckKeys(node,
+            {"on", "line", "lines", "any_order", "bytes", "contains", "datagram", "silence",
+             "closed", "reset", "http", "exit", "never", "for", "target", "capture", "invariant",
+             "timeout", "retry"},
+            "'expect'");
   ExpectStep e;
   const char* found = LoadKind(node, &e);
   LoadSubject(node, *node.Find(found), scope, &e);
@@ -295,6 +305,12 @@ ExpectStep LoadExpect(const YamlNode& node, Step* step, LoadScope& scope) {
   LoadModifiers(node, step);
   if (e.kind == Kind::kSilence && node.Find("timeout") != nullptr) {
     Fail(*node.Find("timeout"), "'silence' is its own duration; remove 'timeout'");
+  }
+  if (e.kind == Kind::kNever && node.Find("timeout") != nullptr) {
+    Fail(*node.Find("timeout"), "'never' waits as long as its 'for'; remove 'timeout'");
+  }
+  if (e.kind != Kind::kNever && node.Find("for") != nullptr) {
+    Fail(*node.Find("for"), "'for' belongs with 'never'");
   }
   return e;
 }

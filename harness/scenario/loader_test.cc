@@ -509,7 +509,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {}\n",
             "s.yaml:5:13: 'expect' needs what to expect: line, lines, bytes, contains, datagram, "
-            "silence, closed, reset, http or exit"},
+            "silence, never, closed, reset, http or exit"},
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {line: a, bytes: b}\n",
             "s.yaml:5:30: an expectation checks one thing; this has 'line' and 'bytes' (use two "
@@ -546,6 +546,18 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {silence: 1s, timeout: 2s}\n",
             "s.yaml:5:36: 'silence' is its own duration; remove 'timeout'"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {never: a}\n",
+                  "s.yaml:5:13: 'never' needs 'for': how long no such line may arrive, e.g. for: "
+                  "300ms"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {never: a, for: 1s, "
+                  "timeout: 2s}\n",
+                  "s.yaml:5:42: 'never' waits as long as its 'for'; remove 'timeout'"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {line: a, for: 1s}\n",
+                  "s.yaml:5:28: 'for' belongs with 'never'"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {never: {regex: "
+                  "'(a)'}, for: 1s, capture: n}\n",
+                  "s.yaml:5:55: 'never' passes only when no line matched; it has nothing to "
+                  "'capture'"},
         ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: u, protocol: udp}\n  - expect: "
                   "{closed: true}\n",
                   "s.yaml:5:22: a UDP connection is never closed or reset by its peer"},

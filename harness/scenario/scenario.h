@@ -114,6 +114,7 @@ struct ExpectStep {
     kContains,
     kDatagram,
     kSilence,
+    kNever,
     kClosed,
     kReset,
     kHttp,
@@ -122,10 +123,10 @@ struct ExpectStep {
   Kind kind = Kind::kLine;
   std::string on;                    // the connection; empty for kExit
   std::string target;                // kExit
-  std::vector<TextMatch> lines;      // kLine (one), kLines; kDatagram matched as text (one)
+  std::vector<TextMatch> lines;      // kLine (one), kLines, kNever; kDatagram as text (one)
   bool any_order = false;            // kLines
   Payload bytes;                     // kBytes, kContains; kDatagram as exact bytes
-  Duration silence{0};               // kSilence
+  Duration silence{0};               // kSilence; kNever: how long no such line may arrive
   HttpCheck http;                    // kHttp
   int exit_code = 0;                 // kExit
   std::vector<std::string> capture;  // filled from the regex groups, in written order
