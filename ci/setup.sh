@@ -11,8 +11,10 @@ Installs the missing Debian packages of the named groups (default: build test).
 Works as root, or as a user with sudo. A no-op when all packages are present.
 
 groups:
-  build   compilers, CMake, Ninja, Boost, yaml-cpp, RE2, GoogleTest, Google Benchmark, clang-14
-  test    real peers the tests talk to: curl, ncat, netcat-openbsd, nginx-light, chromium;
+  build   compilers, CMake, Ninja, Boost, yaml-cpp, RE2, OpenSSL, GoogleTest, Google Benchmark,
+          clang-14
+  test    real peers the tests talk to: curl, ncat, netcat-openbsd, nginx-light, chromium,
+          openssl (test certificates, s_client, s_server);
           patch (ci/fault-injection.sh); afl++ (an instrumented target for parley fuzz's
           coverage tests)
   fuzz    AFL++ and zip (second fuzz engine, OSS-Fuzz seed archives)
@@ -22,8 +24,8 @@ USAGE
 }
 
 declare -A groups=(
-  [build]="cmake ninja-build g++ make python3 pkg-config libboost-dev libboost-program-options-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev clang-14 libclang-rt-14-dev clang-format-14"
-  [test]="curl ncat netcat-openbsd nginx-light chromium procps patch afl++"
+  [build]="cmake ninja-build g++ make python3 pkg-config libboost-dev libboost-program-options-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev clang-14 libclang-rt-14-dev clang-format-14"
+  [test]="curl ncat netcat-openbsd nginx-light chromium procps patch afl++ openssl"
   [fuzz]="afl++ zip"
   [bench]="wrk nginx-light ncat linux-perf valgrind procps time"
 )

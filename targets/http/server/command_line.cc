@@ -36,6 +36,9 @@ po::options_description Options() {
     ("port", value("PORT"), "port to listen on; 0 picks a free one (default 8080)")
     ("threads", value("N"), "worker threads, each with its own event loop (default 1)")
     ("root", value("DIR"), "serve the files under DIR (GET and HEAD)")
+    ("tls-cert", value("FILE"),
+     "serve HTTPS with this PEM certificate chain (with --tls-key; ALPN http/1.1)")
+    ("tls-key", value("FILE"), "the PEM private key of --tls-cert")
     ("header-timeout", value("DURATION"),
      "time for a request head to arrive after its first byte; then 408 (default 10s)")
     ("idle-timeout", value("DURATION"),
@@ -69,8 +72,9 @@ std::string HelpText(const po::options_description& options) {
   std::ostringstream text;
   text << "usage: " << kProgram << " [options]\n\n"
        << "A strict HTTP/1.1 server: GET / answers <h1>Hola Mundo</h1>, /echo reports the request\n"
-       << "as parsed, --root serves static files. Prints 'listening on http://HOST:PORT' when\n"
-       << "ready; SIGINT or SIGTERM shut it down gracefully.\n\n"
+       << "as parsed, --root serves static files, --tls-cert and --tls-key serve HTTPS. Prints\n"
+       << "'listening on http://HOST:PORT' (https://) when ready; SIGINT or SIGTERM shut it down\n"
+       << "gracefully.\n\n"
        << "DURATION is 500ms, 10s, 2m or plain seconds; BYTES is a count or 16k, 1m, 1g.\n\n"
        << options;
   return text.str();
@@ -159,6 +163,8 @@ std::optional<std::string> Apply(const po::variables_map& vm, ServerConfig& conf
   flags.Count("port", 0, 65535, config.port);
   flags.Count("threads", 1, 256, config.threads);
   flags.Text("root", config.root);
+  flags.Text("tls-cert", config.tls_cert);
+  flags.Text("tls-key", config.tls_key);
   flags.Time("header-timeout", false, config.header_timeout);
   flags.Time("idle-timeout", false, config.idle_timeout);
   flags.Time("body-timeout", false, config.body_timeout);
@@ -175,6 +181,9 @@ std::optional<std::string> Apply(const po::variables_map& vm, ServerConfig& conf
   flags.Count("max-connections", 1, 10000000, config.max_connections);
   limits.allow_bare_lf = vm["allow-bare-lf"].as<bool>();
   config.verbose = vm["verbose"].as<bool>();
+  if (!flags.error() && config.tls_cert.empty() != config.tls_key.empty()) {
+    return config.tls_cert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key";
+  }
   return flags.error();
 }
 

@@ -19,6 +19,9 @@ struct ServerConfig {
   std::uint16_t port = 8080;  // 0 picks a free port
   int threads = 1;
   std::string root;  // static files; empty serves none
+  // HTTPS: a PEM certificate chain and its private key (both, or neither for plain HTTP).
+  std::string tls_cert;
+  std::string tls_key;
 
   Limits limits;
 

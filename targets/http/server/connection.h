@@ -15,6 +15,10 @@
 // sending and reads until EOF or the linger deadline, so the client reads the response rather
 // than a reset.
 //
+// A stream with a handshake (TlsSocket) first completes it within the idle timeout; a client
+// that speaks plain HTTP to it gets a 400 "plain-http-on-tls-port" in plain text, as nginx
+// answers it, and the connection closes.
+//
 // All members run on the stream's executor (one event loop per thread); nothing is locked.
 #ifndef PARLEY_TARGETS_HTTP_SERVER_CONNECTION_H_
 #define PARLEY_TARGETS_HTTP_SERVER_CONNECTION_H_
@@ -26,11 +30,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <type_traits>
 
 #include "targets/http/server/connection_manager.h"
 #include "targets/http/server/session.h"
+#include "targets/tls/tls_stream.h"
 
 namespace parley::http {
 
@@ -38,6 +44,12 @@ namespace parley::http {
 // sockets and smaller pending operations).
 using Socket =
     boost::asio::basic_stream_socket<boost::asio::ip::tcp, boost::asio::io_context::executor_type>;
+// HTTPS: TLS over such a socket.
+using TlsSocket = tls::TlsStream<Socket>;
+
+// After a failed TLS handshake: a plain-text 400 when the client sent plain HTTP (OpenSSL
+// saw a request line), written best-effort on the raw socket. Returns whether it wrote one.
+bool AnswerPlainHttpOnTlsPort(const boost::system::error_code& handshake_error, Socket& socket);
 
 template <class Stream>
 class Connection final : public ManagedConnection,
@@ -65,9 +77,11 @@ class Connection final : public ManagedConnection,
   using Action = Session::Action;
   using error_code = boost::system::error_code;
   static constexpr bool kSocket = std::is_base_of_v<boost::asio::socket_base, Stream>;
+  static constexpr bool kHandshake = std::is_same_v<Stream, TlsSocket>;
 
   // `now` is read once per handler: every deadline the session sets is at least milliseconds
   // long, so the microseconds a handler takes do not matter.
+  void OnHandshake(const error_code& ec);
   void Step(Clock::time_point now);
   bool WriteNow(Clock::time_point now);
   bool ReadNow(Clock::time_point now);
@@ -87,6 +101,7 @@ class Connection final : public ManagedConnection,
   bool read_pending_ = false;
   bool write_pending_ = false;
   bool lingering_ = false;
+  bool handshaking_ = false;
   // Socket only: the last read in this handler returned less than asked, so the receive buffer
   // was empty; any later data raises a new readiness event. Cleared on every handler entry.
   bool drained_ = false;
@@ -101,12 +116,35 @@ void Connection<Stream>::Start() {
     stream_.non_blocking(true, ignored);
     stream_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
   }
+  if constexpr (kHandshake) {
+    error_code ignored;
+    stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+    handshaking_ = true;
+    stream_.async_handshake(
+        [self = this->shared_from_this()](const error_code& ec) { self->OnHandshake(ec); });
+    return;
+  }
+  Step(Clock::now());
+}
+
+template <class Stream>
+void Connection<Stream>::OnHandshake(const error_code& ec) {
+  handshaking_ = false;
+  if (closed_) return;
+  if (ec) {
+    if constexpr (kHandshake) AnswerPlainHttpOnTlsPort(ec, stream_.socket());
+    if (session_.config().verbose) {
+      std::fprintf(stderr, "http-server: TLS handshake failed: %s\n", ec.message().c_str());
+    }
+    return CloseNow();
+  }
   Step(Clock::now());
 }
 
 template <class Stream>
 void Connection<Stream>::Drain() {
   if (closed_) return;
+  if (handshaking_) return CloseNow();
   session_.Drain();
   if (write_pending_ || lingering_) return;  // the write's completion or the linger ends it
   drained_ = false;
@@ -116,6 +154,7 @@ void Connection<Stream>::Drain() {
 template <class Stream>
 void Connection<Stream>::OnDeadline(Clock::time_point now) {
   if (closed_) return;
+  if (handshaking_) return CloseNow();
   if constexpr (kSocket) {
     if (release_at_ <= now) {
       // Cancelling takes no system call; OnHeldRead then waits without the workspace.
@@ -340,6 +379,7 @@ void Connection<Stream>::CloseNow() {
 }
 
 extern template class Connection<Socket>;
+extern template class Connection<TlsSocket>;
 
 }  // namespace parley::http
 

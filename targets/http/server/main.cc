@@ -4,12 +4,14 @@
 #include <csignal>
 #include <cstdio>
 #include <exception>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "targets/http/server/command_line.h"
 #include "targets/http/server/server.h"
 #include "targets/http/server/static_files.h"
+#include "targets/tls/server_context.h"
 
 namespace {
 
@@ -24,10 +26,10 @@ void RaiseDescriptorLimit() {
   }
 }
 
-std::string Url(const boost::asio::ip::tcp::endpoint& endpoint) {
+std::string Url(const boost::asio::ip::tcp::endpoint& endpoint, bool tls) {
   const auto address = endpoint.address();
   const std::string host = address.is_v6() ? "[" + address.to_string() + "]" : address.to_string();
-  return "http://" + host + ":" + std::to_string(endpoint.port());
+  return (tls ? "https://" : "http://") + host + ":" + std::to_string(endpoint.port());
 }
 
 int Serve(parley::http::ServerConfig config) {
@@ -40,16 +42,25 @@ int Serve(parley::http::ServerConfig config) {
       return 1;
     }
   }
+  std::unique_ptr<parley::tls::ServerTls> tls;
+  if (!config.tls_cert.empty()) {
+    std::string error;
+    tls = parley::tls::ServerTls::Load(config.tls_cert, config.tls_key, {"http/1.1"}, &error);
+    if (!tls) {
+      std::fprintf(stderr, "http-server: %s\n", error.c_str());
+      return 1;
+    }
+  }
   std::signal(SIGPIPE, SIG_IGN);
   RaiseDescriptorLimit();
   config.handle_signals = true;
-  parley::http::Server server(config, std::move(files));
+  parley::http::Server server(config, std::move(files), tls ? &tls->context() : nullptr);
   if (const auto ec = server.Listen()) {
     std::fprintf(stderr, "http-server: cannot listen on %s:%u: %s\n", config.host.c_str(),
                  static_cast<unsigned>(config.port), ec.message().c_str());
     return 1;
   }
-  std::printf("listening on %s\n", Url(server.local_endpoint()).c_str());
+  std::printf("listening on %s\n", Url(server.local_endpoint(), tls != nullptr).c_str());
   std::fflush(stdout);
   server.Run();
   return 0;

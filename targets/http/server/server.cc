@@ -26,9 +26,11 @@ bool IsResourceShortage(const error_code& ec) {
 
 }  // namespace
 
-Server::Server(ServerConfig config, std::optional<StaticFiles> files)
+Server::Server(ServerConfig config, std::optional<StaticFiles> files,
+               boost::asio::ssl::context* tls)
     : config_(std::move(config)),
       files_(std::move(files)),
+      tls_(tls),
       handler_(files_ ? &*files_ : nullptr),
       workers_(MakeWorkers()),
       acceptor_(workers_[0]->context()),
@@ -43,7 +45,7 @@ std::vector<std::unique_ptr<Worker>> Server::MakeWorkers() {
   std::vector<std::unique_ptr<Worker>> workers;
   for (int i = 0; i < std::max(config_.threads, 1); ++i) {
     workers.push_back(
-        std::make_unique<Worker>(config_, handler_, [this] { OnConnectionClosed(); }));
+        std::make_unique<Worker>(config_, handler_, tls_, [this] { OnConnectionClosed(); }));
   }
   return workers;
 }

@@ -17,6 +17,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -33,8 +34,10 @@ namespace parley::http {
 
 class Server {
  public:
-  // `files` is the static root (nullopt: none).
-  explicit Server(ServerConfig config, std::optional<StaticFiles> files = std::nullopt);
+  // `files` is the static root (nullopt: none). With `tls` (which must outlive the server) every
+  // connection speaks TLS.
+  explicit Server(ServerConfig config, std::optional<StaticFiles> files = std::nullopt,
+                  boost::asio::ssl::context* tls = nullptr);
   ~Server();
 
   Server(const Server&) = delete;
@@ -69,6 +72,7 @@ class Server {
 
   ServerConfig config_;
   std::optional<StaticFiles> files_;
+  boost::asio::ssl::context* tls_;
   RequestHandler handler_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<WorkGuard> guards_;

@@ -22,8 +22,9 @@ int ConcurrencyHint(const ServerConfig& config) {
 }  // namespace
 
 Worker::Worker(const ServerConfig& config, const RequestHandler& handler,
-               std::function<void()> on_connection_closed)
+               boost::asio::ssl::context* tls, std::function<void()> on_connection_closed)
     : config_(config),
+      tls_(tls),
       pool_(config.limits, kSpareWorkspaces),
       session_context_{config, handler, pool_, dates_},
       context_(ConcurrencyHint(config)),
@@ -38,6 +39,13 @@ void Worker::Adopt(Socket socket, std::uint64_t id) {
                  static_cast<unsigned long long>(id),
                  ec ? "an unknown peer"
                     : (peer.address().to_string() + ":" + std::to_string(peer.port())).c_str());
+  }
+  if (tls_ != nullptr) {
+    auto connection = std::make_shared<Connection<TlsSocket>>(
+        TlsSocket(std::move(socket), *tls_, config_.linger), session_context_, &connections_, id);
+    connection->Start();
+    if (draining_) connection->Drain();
+    return;
   }
   auto connection =
       std::make_shared<Connection<Socket>>(std::move(socket), session_context_, &connections_, id);

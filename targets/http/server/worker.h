@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <cstdint>
 #include <functional>
 
@@ -21,9 +22,9 @@ namespace parley::http {
 
 class Worker {
  public:
-  // `config` and `handler` must outlive the worker. `on_connection_closed` runs on this worker's
-  // thread after each of its connections is gone.
-  Worker(const ServerConfig& config, const RequestHandler& handler,
+  // `config`, `handler` and `tls` (null: plain TCP) must outlive the worker.
+  // `on_connection_closed` runs on this worker's thread after each of its connections is gone.
+  Worker(const ServerConfig& config, const RequestHandler& handler, boost::asio::ssl::context* tls,
          std::function<void()> on_connection_closed);
 
   Worker(const Worker&) = delete;
@@ -42,6 +43,7 @@ class Worker {
   // Destroyed in reverse: the manager (whose timer needs the loop) before the loop, the loop
   // (whose pending handlers own connections) before what connections use.
   const ServerConfig& config_;
+  boost::asio::ssl::context* tls_;
   WorkspacePool pool_;
   DateCache dates_;
   SessionContext session_context_;
