@@ -98,4 +98,28 @@ version=$(printf 'GET / HTTP/2.0\r\nHost: x\r\n\r\n' | timeout 10 nc -w 5 "$host
 expect_contains "nc 505" "$version" "505 HTTP Version Not Supported"
 
 stop_server
-echo "PASS: $checks checks against $url"
+
+# HTTPS: curl with the certificate as its CA, openssl s_client typing raw HTTP, and plain HTTP
+# sent to the TLS port.
+make_certificate
+start_server "$program" --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" --idle-timeout 3s
+expect_contains "https ready line" "$url" "https://127.0.0.1:"
+tls_fetch() { fetch --cacert "$work/cert.pem" "$@"; }
+expect_contains "https GET /" "$(tls_fetch "$url/")" "<h1>Hola Mundo</h1>"
+expect_contains "https by name" "$(tls_fetch "https://localhost:$port/")" "<h1>Hola Mundo</h1>"
+tls_trace=$(tls_fetch --verbose --output /dev/null --output /dev/null "$url/" "$url/echo" 2>&1)
+expect_contains "https ALPN" "$tls_trace" "ALPN: server accepted http/1.1"
+expect_contains "https keep-alive" "$tls_trace" "Re-using existing connection"
+expect_contains "https echo" "$(tls_fetch --data-binary 'hello' "$url/echo")" "body-length: 5
+hello"
+expect_contains "https unknown CA" "$(fetch "$url/" 2>&1 || true)" "certificate"
+plain_on_tls=$(fetch --include "http://$host:$port/" | tr -d '\r')
+expect_contains "plain HTTP on the TLS port" "$plain_on_tls" "HTTP/1.1 400 Bad Request"
+expect_contains "plain HTTP on the TLS port" "$plain_on_tls" "error: plain-http-on-tls-port"
+s_client=$(printf "$echo_request$echo_request" 1 2 | timeout 10 openssl s_client -quiet \
+  -connect "$host:$port" -servername localhost -CAfile "$work/cert.pem" -verify_return_error \
+  -alpn http/1.1 2>/dev/null || true)  # its status says how the server ended the connection
+expect_contains "s_client pipelined in order" \
+  "$(echo "$s_client" | grep '^target:' | tr '\n' ' ')" "target: /echo?n=1 target: /echo?n=2"
+stop_server
+echo "PASS: $checks checks against $url and plain http"

@@ -4,6 +4,7 @@
 #   source serve_for_test.sh
 #   start_server PATH/TO/http-server [FLAGS...]   # sets: work, server_pid, url, host, port
 #   stop_server                                    # SIGTERM; fails unless it exits 0 in time
+#   make_certificate                               # $work/cert.pem, $work/key.pem (self-signed)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/parley-http-XXXXXX")
 server_pid=
@@ -38,7 +39,7 @@ start_server() {
   done
   url=$(sed -n 's/^listening on //p' "$work/server.out")
   [ -n "$url" ] || fail "no 'listening on' line within 10 s"
-  host=$(echo "$url" | sed -E 's|^http://([^:]+):[0-9]+$|\1|')
+  host=$(echo "$url" | sed -E 's|^https?://([^:]+):[0-9]+$|\1|')
   port=$(echo "$url" | sed -E 's|^.*:([0-9]+)$|\1|')
 }
 
@@ -54,4 +55,14 @@ stop_server() {
   wait "$server_pid" || status=$?
   server_pid=
   [ "$status" -eq 0 ] || fail "server exited with $status after SIGTERM"
+}
+
+# A self-signed certificate for localhost and 127.0.0.1, made now (no key is ever committed);
+# clients trust it as its own CA (curl --cacert "$work/cert.pem").
+make_certificate() {
+  command -v openssl >/dev/null || fail "openssl is not installed (ci/setup.sh test installs it)"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 \
+    -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$work/key.pem" -out "$work/cert.pem" 2>"$work/openssl.err" ||
+    fail "openssl req: $(cat "$work/openssl.err")"
 }
