@@ -5,6 +5,9 @@
 #include <chrono>
 #include <system_error>
 
+#include "targets/chat/server/tcp_connection.h"
+#include "targets/chat/server/tls_connection.h"
+
 namespace parley::chat {
 namespace {
 
@@ -39,8 +42,9 @@ asio::ip::address Resolve(asio::io_context& io, const std::string& host) {
 
 }  // namespace
 
-ChatServer::ChatServer(asio::io_context& io, const ServerOptions& options)
+ChatServer::ChatServer(asio::io_context& io, const ServerOptions& options, asio::ssl::context* tls)
     : io_(io),
+      tls_(tls),
       log_(options.verbose),
       udp_settings_{options.max_queue, options.udp_timeout},
       room_(options.max_clients),
@@ -92,6 +96,7 @@ void ChatServer::Shutdown() {
   if (stopped_) return;
   stopped_ = true;
   log_.Event("shutting down");
+  connection_context_.shutting_down = true;
   error_code ignored;
   acceptor_.close(ignored);
   accept_retry_.cancel();
@@ -133,6 +138,10 @@ void ChatServer::OnAccept(const error_code& error, tcp::socket socket) {
 }
 
 void ChatServer::StartConnection(tcp::socket socket) {
+  if (tls_ != nullptr) {
+    std::make_shared<TlsConnection>(std::move(socket), *tls_, connection_context_)->Start();
+    return;
+  }
   std::make_shared<TcpConnection>(std::move(socket), connection_context_)->Start();
 }
 

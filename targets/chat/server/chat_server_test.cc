@@ -25,6 +25,8 @@
 #include <thread>
 #include <vector>
 
+#include "targets/chat/server/test_server.h"
+
 namespace parley::chat {
 namespace {
 
@@ -32,45 +34,6 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kWait = 10s;  // generous: only ever reached when something is wrong
-
-// Runs a ChatServer on 127.0.0.1 (a free port) on its own thread.
-class TestServer {
- public:
-  explicit TestServer(ServerOptions options = {}) {
-    options.host = "127.0.0.1";
-    options.port = 0;
-    server_ = std::make_unique<ChatServer>(io_, options);
-    server_->Start();
-    port_ = server_->local_endpoint().port();
-    std::promise<void> done;
-    stopped_ = done.get_future();
-    thread_ = std::thread([this, done = std::move(done)]() mutable {
-      io_.run();
-      done.set_value();
-    });
-  }
-  ~TestServer() { Stop(); }
-
-  // Shuts the server down and waits for its io_context to run out of work. Returns false if
-  // that took longer than `deadline` (the thread is then stopped by force).
-  bool Stop(std::chrono::milliseconds deadline = kWait) {
-    if (!thread_.joinable()) return true;
-    boost::asio::post(io_, [this] { server_->Shutdown(); });
-    const bool clean = stopped_.wait_for(deadline) == std::future_status::ready;
-    if (!clean) io_.stop();
-    thread_.join();
-    return clean;
-  }
-
-  unsigned short port() const { return port_; }
-
- private:
-  boost::asio::io_context io_{1};
-  std::unique_ptr<ChatServer> server_;
-  unsigned short port_ = 0;
-  std::future<void> stopped_;
-  std::thread thread_;
-};
 
 sockaddr_in Loopback(unsigned short port) {
   sockaddr_in address{};

@@ -1,5 +1,6 @@
-// chat-server: a multi-client chat room over TCP and UDP that plain nc can use.
-// See docs/chat-server.md for the flags and targets/chat/PROTOCOL.md for the protocol.
+// chat-server: a multi-client chat room over TCP and UDP that plain nc can use, and over TLS
+// with --tls-cert and --tls-key. See docs/chat-server.md for the flags and
+// targets/chat/PROTOCOL.md for the protocol.
 #include <sys/resource.h>
 
 #include <boost/asio/io_context.hpp>
@@ -8,10 +9,12 @@
 #include <exception>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <system_error>
 
 #include "targets/chat/server/chat_server.h"
 #include "targets/chat/server/options.h"
+#include "targets/tls/server_context.h"
 
 namespace {
 
@@ -28,10 +31,19 @@ void RaiseDescriptorLimit() {
 }
 
 int Run(const parley::chat::ServerOptions& options) {
+  std::unique_ptr<parley::tls::ServerTls> tls;
+  if (!options.tls_cert.empty()) {
+    std::string error;
+    tls = parley::tls::ServerTls::Load(options.tls_cert, options.tls_key, {}, &error);
+    if (!tls) {
+      std::cerr << "chat-server: " << error << '\n';
+      return 1;
+    }
+  }
   asio::io_context io(1);
   std::unique_ptr<ChatServer> server;
   try {
-    server = std::make_unique<ChatServer>(io, options);
+    server = std::make_unique<ChatServer>(io, options, tls ? &tls->context() : nullptr);
   } catch (const std::system_error& e) {
     std::cerr << "chat-server: " << e.what() << '\n';
     return 1;
@@ -48,8 +60,9 @@ int Run(const parley::chat::ServerOptions& options) {
   });
 
   server->Start();
-  std::cout << "listening on " << parley::chat::FormatEndpoint(server->local_endpoint())
-            << std::endl;
+  // Plain: "listening on 127.0.0.1:8888"; TLS: "listening on tls://127.0.0.1:8888".
+  std::cout << "listening on " << (tls ? "tls://" : "")
+            << parley::chat::FormatEndpoint(server->local_endpoint()) << std::endl;
   io.run();
   return 0;
 }

@@ -79,6 +79,10 @@ po::options_description Describe() {
       ("max-queue", po::value<std::string>()->default_value("1m"),
        "outbound bytes queued per member before it is dropped as too slow (plain bytes, "
        "or k/m for KiB/MiB)")
+      ("tls-cert", po::value<std::string>(),
+       "speak TLS to every TCP client with this PEM certificate chain (needs --tls-key; UDP "
+       "stays plain)")
+      ("tls-key", po::value<std::string>(), "the PEM private key of --tls-cert")
       ("verbose,v", "log joins, nick changes, departures and connection errors to stderr")
       ("help,h", "print this help and exit")
       ("version", "print the version and exit");
@@ -91,6 +95,7 @@ std::string HelpText(const po::options_description& desc) {
   out << "usage: chat-server [OPTIONS]\n\n"
       << "A multi-client chat room on one port, over TCP and UDP. Join with `nc HOST PORT`\n"
       << "(or `nc -u HOST PORT`); type a line to talk, /who, /nick NAME, /me, /msg, /quit.\n"
+      << "With --tls-cert and --tls-key, TCP clients speak TLS (`ncat --ssl HOST PORT`).\n"
       << "Durations: 500ms, 10s, 2m or plain seconds.\n\n"
       << desc;
   return out.str();
@@ -175,6 +180,16 @@ ParsedOptions ParseOptions(int argc, const char* const* argv) {
     throw BadValue("max-queue", queue, "a byte count above 0 such as 65536, 64k or 1m");
   }
   options.max_queue = *max_queue;
+  for (auto [flag, file] :
+       {std::pair{"tls-cert", &options.tls_cert}, std::pair{"tls-key", &options.tls_key}}) {
+    if (!vm.count(flag)) continue;
+    *file = vm[flag].as<std::string>();
+    if (file->empty()) throw UsageError(std::string("--") + flag + " must not be empty");
+  }
+  if (options.tls_cert.empty() != options.tls_key.empty()) {
+    throw UsageError(options.tls_cert.empty() ? "--tls-key needs --tls-cert"
+                                              : "--tls-cert needs --tls-key");
+  }
   options.verbose = vm.count("verbose") > 0;
   return parsed;
 }

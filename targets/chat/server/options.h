@@ -21,6 +21,9 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{0};      // TCP members; 0 = never
   std::chrono::milliseconds udp_timeout{60'000};  // UDP peers; 0 = never
   std::size_t max_queue = std::size_t{1} << 20;   // outbound bytes per member
+  // TLS for every TCP client: a PEM certificate chain and its private key, both or neither.
+  std::string tls_cert;
+  std::string tls_key;
   bool verbose = false;
 };
 

@@ -26,20 +26,24 @@ TEST(ChatOptions, Defaults) {
   EXPECT_EQ(o.idle_timeout, milliseconds(0));
   EXPECT_EQ(o.udp_timeout, milliseconds(60'000));
   EXPECT_EQ(o.max_queue, 1024U * 1024U);
+  EXPECT_EQ(o.tls_cert, "");
+  EXPECT_EQ(o.tls_key, "");
   EXPECT_FALSE(o.verbose);
 }
 
 TEST(ChatOptions, EveryFlag) {
-  const ServerOptions o =
-      Parse({"--host", "::1", "--port", "0", "--max-clients", "10", "--idle-timeout", "500ms",
-             "--udp-timeout", "2m", "--max-queue", "64k", "--verbose"})
-          .options;
+  const ServerOptions o = Parse({"--host", "::1", "--port", "0", "--max-clients", "10",
+                                 "--idle-timeout", "500ms", "--udp-timeout", "2m", "--max-queue",
+                                 "64k", "--tls-cert", "c.pem", "--tls-key", "k.pem", "--verbose"})
+                              .options;
   EXPECT_EQ(o.host, "::1");
   EXPECT_EQ(o.port, 0);
   EXPECT_EQ(o.max_clients, 10U);
   EXPECT_EQ(o.idle_timeout, milliseconds(500));
   EXPECT_EQ(o.udp_timeout, milliseconds(120'000));
   EXPECT_EQ(o.max_queue, 65536U);
+  EXPECT_EQ(o.tls_cert, "c.pem");
+  EXPECT_EQ(o.tls_key, "k.pem");
   EXPECT_TRUE(o.verbose);
   EXPECT_EQ(Parse({"--port=9000"}).options.port, 9000);
   EXPECT_TRUE(Parse({"-v"}).options.verbose);
@@ -50,6 +54,8 @@ TEST(ChatOptions, HelpAndVersion) {
   EXPECT_EQ(help.action, OptionsAction::kHelp);
   EXPECT_NE(help.text.find("usage: chat-server"), std::string::npos);
   EXPECT_NE(help.text.find("--max-queue"), std::string::npos);
+  EXPECT_NE(help.text.find("--tls-cert"), std::string::npos);
+  EXPECT_NE(help.text.find("--tls-key"), std::string::npos);
   EXPECT_EQ(Parse({"-h"}).action, OptionsAction::kHelp);
   const ParsedOptions version = Parse({"--version"});
   EXPECT_EQ(version.action, OptionsAction::kVersion);
@@ -77,6 +83,24 @@ TEST(ChatOptions, UsageErrorsNameTheFlag) {
   EXPECT_NE(message({"--bogus"}).find("bogus"), std::string::npos);
   EXPECT_NE(message({"--port"}).find("port"), std::string::npos);
   EXPECT_NE(message({"stray"}), "no error");
+}
+
+TEST(ChatOptions, TlsFlagsComeInPairs) {
+  auto message = [](std::initializer_list<const char*> args) -> std::string {
+    try {
+      Parse(args);
+    } catch (const UsageError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_EQ(message({"--tls-cert", "c.pem"}), "--tls-cert needs --tls-key");
+  EXPECT_EQ(message({"--tls-key", "k.pem"}), "--tls-key needs --tls-cert");
+  EXPECT_EQ(message({"--tls-cert", "", "--tls-key", "k.pem"}), "--tls-cert must not be empty");
+  EXPECT_EQ(message({"--tls-cert", "c.pem", "--tls-key", ""}), "--tls-key must not be empty");
+  EXPECT_EQ(message({"--tls-cert", "c.pem", "--tls-key", "k.pem"}), "no error");
+  // Files are read when the server starts (main.cc), not while parsing.
+  EXPECT_EQ(message({"--tls-cert", "/no/such.pem", "--tls-key", "/no/such.key"}), "no error");
 }
 
 TEST(ChatOptions, Durations) {

@@ -19,90 +19,11 @@ if ! nc -h 2>&1 | grep -q OpenBSD; then
   exit 77
 fi
 
-work=$(mktemp -d)
-pids=()
-declare -A fds=()
-
-cleanup() {
-  for fd in "${fds[@]}"; do exec {fd}>&- || true; done
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-  echo "FAIL: $*" >&2
-  for file in "$work"/*.out "$work"/*.err; do
-    [ -s "$file" ] && { echo "--- ${file##*/}"; cat "$file"; } >&2
-  done
-  exit 1
-}
-
-# Microseconds since the epoch: deadlines finer than $SECONDS, which ticks whole seconds.
-now_us() { echo "${EPOCHREALTIME/./}"; }
-
-# wait_for FILE LINE [SECONDS]: until FILE holds LINE as a whole line.
-wait_for() {
-  local file=$1 line=$2 deadline=$(($(now_us) + ${3:-10} * 1000000))
-  until grep -qxF -- "$line" "$file" 2>/dev/null; do
-    [ "$(now_us)" -lt "$deadline" ] || fail "${file##*/} never got: $line"
-    sleep 0.05
-  done
-}
-
-# wait_exit PID SECONDS: until PID has exited; sets exit_status.
-wait_exit() {
-  local pid=$1 deadline=$(($(now_us) + $2 * 1000000))
-  local state=
-  while kill -0 "$pid" 2>/dev/null; do
-    read -r _ _ state _ <"/proc/$pid/stat" 2>/dev/null || break
-    [ "$state" != Z ] || break  # exited, not yet reaped
-    [ "$(now_us)" -lt "$deadline" ] || fail "process $pid still running after $2 s"
-    sleep 0.05
-  done
-  exit_status=0
-  wait "$pid" || exit_status=$?
-}
-
-# start_server NAME FLAGS...: sets server_pid and port.
-start_server() {
-  local name=$1
-  shift
-  "$server_bin" "$@" >"$work/$name.out" 2>"$work/$name.err" &
-  server_pid=$!
-  pids+=("$server_pid")
-  local deadline=$(($(now_us) + 10000000))
-  until grep -qE '^listening on 127\.0\.0\.1:[0-9]+$' "$work/$name.out" 2>/dev/null; do
-    kill -0 "$server_pid" 2>/dev/null || fail "$name exited before listening"
-    [ "$(now_us)" -lt "$deadline" ] || fail "$name never printed its listening line"
-    sleep 0.05
-  done
-  port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/$name.out")
-}
-
-# start_client NAME COMMAND...: runs COMMAND with its stdin on a FIFO we hold open.
-start_client() {
-  local name=$1
-  shift
-  mkfifo "$work/$name.in"
-  (
-    # Not the other clients' FIFOs: their input must end when we close them.
-    for fd in "${fds[@]}"; do exec {fd}>&-; done
-    exec "$@"
-  ) <"$work/$name.in" >"$work/$name.out" 2>"$work/$name.err" &
-  pids+=("$!")
-  client_pid=$!
-  local fd
-  exec {fd}>"$work/$name.in"
-  fds[$name]=$fd
-}
-
-say() { printf '%s\n' "$2" >&"${fds[$1]}"; }
+source "$(dirname "$0")/clients_for_test.sh"
 
 # --- talk ------------------------------------------------------------------------------------
 start_server server --port 0
-[ "$(wc -l <"$work/server.out")" -eq 1 ] || fail "more than one line on stdout"
+[ "$(cat "$work/server.out")" = "listening on 127.0.0.1:$port" ] || fail "not one plain ready line"
 
 start_client alice nc 127.0.0.1 "$port"
 wait_for "$work/alice.out" "* welcome guest1"
@@ -153,8 +74,7 @@ say bob "/quit see you"
 wait_for "$work/alice.out" "* bob left (see you)"
 wait_for "$work/dave.out" "* bob left (see you)"
 # The server closed bob's connection: with its input ended too, his nc has nothing left to do.
-exec {fds[bob]}>&-
-unset 'fds[bob]'
+end_input bob
 wait_exit "$bob_pid" 10
 [ "$exit_status" -eq 0 ] || fail "bob's nc ended with status $exit_status after /quit"
 

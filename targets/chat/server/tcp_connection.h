@@ -26,28 +26,10 @@
 #include "targets/chat/line_framer.h"
 #include "targets/chat/outlet.h"
 #include "targets/chat/room.h"
+#include "targets/chat/server/connection_context.h"
 #include "targets/chat/server/log.h"
 
 namespace parley::chat {
-
-struct ConnectionSettings {
-  std::size_t max_queue = std::size_t{1} << 20;
-  std::chrono::milliseconds idle_timeout{0};  // 0 = never
-  std::chrono::milliseconds close_grace{500};
-};
-
-// What all TCP connections of one server share; one thread uses it.
-struct ConnectionContext {
-  Room& room;
-  const Log& log;
-  ConnectionSettings settings;
-  // Every connection reads into this one buffer: each read is framed before the next one starts,
-  // so reads can be large while an idle connection holds no read buffer at all.
-  std::vector<char> read_buffer = std::vector<char>(16 * 1024);
-  // Short queued lines are packed here for one write; the write copies them into the kernel
-  // before it returns, so all connections share it too.
-  std::vector<char> write_buffer = std::vector<char>(64 * 1024);
-};
 
 class TcpConnection final : public Outlet, public std::enable_shared_from_this<TcpConnection> {
  public:
