@@ -37,7 +37,11 @@ cd "$(dirname "$0")/.."
 [ "$setup" -eq 0 ] || ci/setup.sh build
 
 cmake --preset release
-cmake --build --preset release -j "$(nproc)" --target parley http-server chat-server
+cmake --build --preset release -j "$(nproc)" --target parley http-server chat-server \
+  parley-test-pki
+# The TLS targets (scenarios/targets.yaml) use a throw-away PKI, made afresh for each run.
+build/release/bin/parley-test-pki build/release/tls-pki
+export PARLEY_TLS_PKI="$PWD/build/release/tls-pki"
 exec build/release/bin/parley run scenarios \
   --junit build/release/scenarios.junit.xml --json build/release/scenarios.json \
   "${run_args[@]}"

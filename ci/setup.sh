@@ -11,7 +11,8 @@ Installs the missing Debian packages of the named groups (default: build test).
 Works as root, or as a user with sudo. A no-op when all packages are present.
 
 groups:
-  build   compilers, CMake, Ninja, Boost, yaml-cpp, RE2, OpenSSL, GoogleTest, Google Benchmark,
+  build   compilers, CMake, Ninja, Boost, yaml-cpp, RE2, OpenSSL (library and the openssl
+          program the TLS suite starts), GoogleTest, Google Benchmark,
           clang-14
   test    real peers the tests talk to: curl, ncat, netcat-openbsd, nginx-light, chromium,
           openssl (test certificates, s_client, s_server);
@@ -24,7 +25,7 @@ USAGE
 }
 
 declare -A groups=(
-  [build]="cmake ninja-build g++ make python3 pkg-config libboost-dev libboost-program-options-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev clang-14 libclang-rt-14-dev clang-format-14"
+  [build]="cmake ninja-build g++ make python3 pkg-config libboost-dev libboost-program-options-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl clang-14 libclang-rt-14-dev clang-format-14"
   [test]="curl ncat netcat-openbsd nginx-light chromium procps patch afl++ openssl"
   [fuzz]="afl++ zip"
   [bench]="wrk nginx-light ncat linux-perf valgrind procps time"

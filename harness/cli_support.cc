@@ -26,18 +26,25 @@ void ParseVars(const std::string& command, const Options& o, Loaded* loaded, Run
   }
 }
 
-// --target NAME=HOST:PORT (HOST may be an [IPv6] address)
+// --target NAME=HOST:PORT or NAME=tls://HOST:PORT (HOST may be an [IPv6] address)
 void ParseExternalTargets(const std::string& command, const Options& o, Loaded* loaded,
                           RunRequest* request) {
   for (const std::string& t : o.external) {
     std::string name;
     std::string address;
     std::size_t colon = std::string::npos;
-    if (SplitNameValue(t, &name, &address)) colon = address.rfind(':');
-    if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
-      UsageError(command, "--target takes NAME=HOST:PORT (got '" + t + "')");
+    bool tls = false;
+    if (SplitNameValue(t, &name, &address)) {
+      tls = address.starts_with("tls://");
+      if (tls) address.erase(0, 6);
+      colon = address.rfind(':');
     }
-    Endpoint e{address.substr(0, colon), address.substr(colon + 1)};
+    if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
+      UsageError(command,
+                 "--target takes NAME=HOST:PORT or NAME=tls://HOST:PORT (got '" + t + "')");
+    }
+    Endpoint e{address.substr(0, colon), address.substr(colon + 1), std::nullopt};
+    if (tls) e.tls = TlsOptions{};  // the defaults: the system's CAs, SNI = HOST
     if (e.host.size() > 2 && e.host.front() == '[' && e.host.back() == ']') {
       e.host = e.host.substr(1, e.host.size() - 2);
     }
@@ -76,7 +83,8 @@ po::options_description SelectionOptions(Options* o) {
       "targets", po::value(&o->targets_file),
       "the targets file (default: the nearest targets.yaml at or above the first path)")(
       "target", po::value(&o->external)->composing(),
-      "NAME=HOST:PORT: play target NAME against a running server instead of starting it "
+      "NAME=HOST:PORT or NAME=tls://HOST:PORT: play target NAME against a running server "
+      "instead of starting it "
       "(repeatable)");
   return d;
 }

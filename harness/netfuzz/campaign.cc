@@ -29,7 +29,10 @@ Scenario ProbeScenario(const std::string& target, Duration timeout) {
   Step connect;
   connect.keyword = "connect";
   connect.timeout = timeout;
-  connect.action = ConnectStep{"fuzz_probe", Transport::kTcp, target, std::nullopt, 0};
+  ConnectStep probe;
+  probe.name = "fuzz_probe";
+  probe.target = target;
+  connect.action = probe;
   s.steps.push_back(connect);
   Step close;
   close.keyword = "close";

@@ -117,6 +117,7 @@ asio::awaitable<bool> Connection::Connect(std::string host, std::string port,
   auto self = shared_from_this();
   error_code ec;
   peer_ = host + ":" + port;
+  host_ = host;
   if (transport_ == Transport::kTcp) {
     std::vector<asio::ip::tcp::endpoint> endpoints;
     if (auto numeric = NumericEndpoint<asio::ip::tcp>(host, port)) {
@@ -207,11 +208,141 @@ asio::awaitable<bool> Connection::ConnectTcp(const std::vector<asio::ip::tcp::en
   co_return false;
 }
 
+asio::awaitable<bool> Connection::StopReadingLoop(TimePoint deadline) {
+  if (!reading_) co_return true;
+  holding_ = true;
+  error_code ec;
+  tcp_.cancel(ec);  // a read waiting for the socket completes now, aborted
+  while (reading_) {
+    if (!co_await WaitForChange(deadline)) break;
+  }
+  holding_ = false;
+  co_return !reading_;
+}
+
+asio::awaitable<bool> Connection::FlushTls(TimePoint deadline, error_code& ec) {
+  std::string out = tls_->TakeOutput();
+  if (out.empty()) co_return true;
+  std::size_t sent = tcp_.write_some(asio::buffer(out), ec);
+  if (ec == asio::error::would_block || ec == asio::error::try_again) {
+    ec.clear();
+    sent = 0;
+  }
+  if (ec) co_return false;
+  if (sent < out.size()) {
+    std::weak_ptr<Connection> weak = shared_from_this();
+    Deadlines::Watch watch(deadlines_, deadline, [weak] {
+      if (auto c = weak.lock()) c->Close();
+    });
+    co_await asio::async_write(tcp_, asio::buffer(out.data() + sent, out.size() - sent),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    if (watch.expired()) ec = asio::error::timed_out;
+  }
+  co_return !ec;
+}
+
+asio::awaitable<bool> Connection::StartTls(const TlsClientConfig& config, TimePoint deadline,
+                                           std::string* error) {
+  auto self = shared_from_this();
+  if (transport_ != Transport::kTcp) {
+    *error = "TLS needs a TCP connection";
+    co_return false;
+  }
+  if (tls_) {
+    *error = "the connection already speaks TLS";
+    co_return false;
+  }
+  if (closed_by_us_ || !inbox_.open()) {
+    *error =
+        "cannot start TLS: " + (closed_by_us_ ? "the connection was closed" : inbox_.DescribeEnd());
+    co_return false;
+  }
+  if (!co_await StopReadingLoop(deadline)) {
+    *error = "cannot start TLS: the connection did not stop reading in time";
+    co_return false;
+  }
+  tls_ = TlsSession::Create(config, error);
+  if (!tls_) {
+    StartReading();
+    co_return false;
+  }
+  if (!ciphertext_) ciphertext_ = std::make_unique_for_overwrite<char[]>(kReadChunk);
+  std::weak_ptr<Connection> weak = self;
+  std::string failure;
+  for (;;) {
+    error_code ec;
+    const TlsSession::Status status = tls_->Handshake();
+    if (!co_await FlushTls(deadline, ec)) {
+      failure = ec == asio::error::timed_out ? "sending the handshake timed out"
+                                             : "sending the handshake failed: " + ec.message();
+      break;
+    }
+    if (status == TlsSession::Status::kDone) break;
+    if (status == TlsSession::Status::kFailed) {
+      failure = tls_->error();
+      break;
+    }
+    Deadlines::Watch watch(deadlines_, deadline, [weak] {
+      if (auto c = weak.lock()) {
+        error_code e;
+        c->tcp_.cancel(e);
+      }
+    });
+    const std::size_t n = co_await tcp_.async_read_some(
+        asio::buffer(ciphertext_.get(), kReadChunk), asio::redirect_error(asio::use_awaitable, ec));
+    if (watch.expired()) {
+      failure = "the peer did not finish the handshake in time";
+      break;
+    }
+    if (ec == asio::error::eof) {
+      failure = "the peer closed the connection during the handshake";
+      break;
+    }
+    if (ec) {
+      failure = ec.message();
+      break;
+    }
+    tls_->Feed(std::string_view(ciphertext_.get(), n));
+  }
+  if (!failure.empty()) {
+    tls_.reset();
+    *error = "TLS handshake with " + peer_ + " failed: " + failure;
+    transcript_->Note(*error);
+    StartReading();
+    co_return false;
+  }
+  tls_summary_ = tls_->Summary();
+  const TlsSummary& s = tls_summary_;
+  std::string note = "TLS " + s.version + " handshake done: " + s.cipher;
+  note += s.alpn.empty() ? ", no ALPN" : ", ALPN " + s.alpn;
+  if (!s.peer_subject.empty())
+    note += ", peer " + s.peer_subject + " (issuer " + s.peer_issuer + ")";
+  transcript_->Note(note);
+  StartReading();
+  co_return true;
+}
+
 asio::awaitable<bool> Connection::Send(std::string_view bytes, TimePoint deadline,
                                        std::string* error) {
   auto self = shared_from_this();
   std::weak_ptr<Connection> weak = self;
   error_code ec;
+  if (tls_) {
+    if (!tls_->Write(bytes)) {
+      *error = "sending over TLS failed: " + tls_->error();
+      co_return false;
+    }
+    if (!co_await FlushTls(deadline, ec)) {
+      *error = ec == asio::error::timed_out
+                   ? "sending " + std::to_string(bytes.size()) +
+                         " bytes did not finish in time (the peer is not reading?)"
+                   : "sending failed: " + ec.message();
+      transcript_->Note(*error);
+      co_return false;
+    }
+    transcript_->Sent(bytes);
+    co_return true;
+  }
   // Most writes fit in the socket buffer at once: try without waiting first, so the common
   // case needs neither a deadline nor a trip through the event loop.
   std::size_t sent = 0;
@@ -249,8 +380,22 @@ asio::awaitable<bool> Connection::Send(std::string_view bytes, TimePoint deadlin
   co_return true;
 }
 
+// TLS: close_notify first. It is a few dozen bytes, written at once unless the socket's buffer
+// is full, and then it is noted as lost.
+bool Connection::SendCloseNotify() {
+  if (!tls_) return false;
+  tls_->SendCloseNotify();
+  const std::string out = tls_->TakeOutput();
+  error_code ec;
+  const std::size_t sent = tcp_.write_some(asio::buffer(out), ec);
+  transcript_->Note(!ec && sent == out.size() ? "sent TLS close_notify"
+                                              : "could not send TLS close_notify");
+  return true;
+}
+
 void Connection::ShutdownWrite() {
   error_code ec;
+  SendCloseNotify();
   tcp_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   transcript_->Note(ec ? "shutdown for writing failed: " + ec.message()
                        : std::string("shut down for writing (FIN sent)"));
@@ -261,6 +406,7 @@ void Connection::Close() {
   closed_by_us_ = true;
   error_code ec;
   if (tcp_.is_open()) {
+    if (!reset_) SendCloseNotify();
     tcp_.close(ec);
     transcript_->Note("closed");
   }
@@ -274,6 +420,7 @@ void Connection::Close() {
 void Connection::Reset() {
   error_code ec;
   tcp_.set_option(asio::socket_base::linger(true, 0), ec);
+  reset_ = true;
   transcript_->Note("closing with a reset (RST)");
   Close();
 }
@@ -315,6 +462,7 @@ void Connection::StartReading() {
 // read completes (see Inbox::Reserve); Asio tries it at once and waits for the socket only when
 // it finds nothing.
 void Connection::ReadTcp() {
+  if (tls_) return ReadTls();
   // Into the room the inbox has (up to kMostRead), unless it is small: a connection that
   // receives a little at a time keeps one small block; one whose last read filled all its
   // room is flooding, and reads kMostRead at a time (the bytes judged meanwhile slide out of
@@ -347,16 +495,18 @@ void Connection::TcpRead(const char* to, const error_code& ec, std::size_t n) {
     // left to the front of the block instead of moving it all to a larger one. The read
     // still runs before the event loop next waits for the kernel.
     asio::post(executor_, [self = shared_from_this()] {
-      if (self->closed_by_us_ || self->paused_) {
+      if (self->closed_by_us_ || self->paused_ || self->holding_) {
         self->reading_ = false;
+        self->Wake();
       } else {
         self->ReadTcp();
       }
     });
     return;
   }
-  if (paused_) {
+  if (paused_ || holding_) {
     reading_ = false;
+    Wake();
     return;
   }
   if (!ec || ec == asio::error::operation_aborted) {  // aborted: by a Pause
@@ -364,6 +514,61 @@ void Connection::TcpRead(const char* to, const error_code& ec, std::size_t n) {
     return;
   }
   StopReading(ec);
+}
+
+// TLS: decrypts what the session holds into the inbox, then reads more ciphertext. Each
+// decrypted piece is judged (Received wakes the waiting expectation) before the next.
+void Connection::ReadTls() {
+  for (;;) {
+    const std::size_t room = inbox_.room();
+    const std::size_t want = room >= kLeastRead ? std::min(room, kMostRead) : kReadChunk;
+    char* to = inbox_.Reserve(want);
+    std::size_t n = 0;
+    const TlsSession::ReadStatus status = tls_->Read(to, want, &n);
+    if (status == TlsSession::ReadStatus::kData) {
+      if (!Received(to, n) || closed_by_us_ || !inbox_.open()) {
+        reading_ = false;
+        return;
+      }
+      continue;
+    }
+    Received(to, 0);
+    if (status == TlsSession::ReadStatus::kClosed) {
+      reading_ = false;
+      transcript_->Note("received TLS close_notify");
+      return End(Inbox::End::kClosed, "");
+    }
+    if (status == TlsSession::ReadStatus::kFailed) {
+      reading_ = false;
+      return End(Inbox::End::kError, "TLS: " + tls_->error());
+    }
+    break;
+  }
+  if (raw_eof_) {
+    reading_ = false;
+    return End(Inbox::End::kTruncated, "");
+  }
+  if (closed_by_us_ || paused_ || holding_) {
+    reading_ = false;
+    Wake();
+    return;
+  }
+  tcp_.async_read_some(
+      asio::buffer(ciphertext_.get(), kReadChunk),
+      [self = shared_from_this()](const error_code& ec, std::size_t n) { self->TlsRead(ec, n); });
+}
+
+void Connection::TlsRead(const error_code& ec, std::size_t n) {
+  if (n > 0) tls_->Feed(std::string_view(ciphertext_.get(), n));
+  if (closed_by_us_ || !inbox_.open()) {
+    reading_ = false;
+    return;
+  }
+  if (ec == asio::error::eof) raw_eof_ = true;
+  if (ec && ec != asio::error::eof && ec != asio::error::operation_aborted) {
+    return StopReading(ec);
+  }
+  ReadTls();
 }
 
 void Connection::StopReading(const error_code& ec) {

@@ -11,6 +11,11 @@
 // complete without waiting, so they cost one system call each, as a blocking client's would.
 // TCP reads go straight into the inbox's free room, so each received byte is copied once.
 //
+// TLS (StartTls, on a fresh connection or on one already in use for STARTTLS) runs through a
+// TlsSession: the socket carries its ciphertext, the inbox holds the plaintext, each Send is
+// its own TLS record(s), ShutdownWrite sends close_notify (then FIN) while reading goes on, and
+// a peer's close_notify ends the inbox as kClosed, a bare FIN as kTruncated.
+//
 // Used from the io_context's thread only. Asynchronous operations keep the Connection alive.
 #ifndef PARLEY_HARNESS_PLAY_CONNECTION_H_
 #define PARLEY_HARNESS_PLAY_CONNECTION_H_
@@ -28,6 +33,7 @@
 #include "harness/play/deadlines.h"
 #include "harness/play/http_exchange.h"
 #include "harness/play/inbox.h"
+#include "harness/play/tls_session.h"
 #include "harness/play/transcript.h"
 #include "harness/scenario/scenario.h"
 
@@ -52,6 +58,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<bool> Connect(std::string host, std::string port,
                                        std::size_t receive_buffer, TimePoint deadline,
                                        std::string* error);
+
+  // Upgrades a TCP connection to TLS: stops reading plain bytes (what was read stays in the
+  // inbox), runs the handshake within the deadline, then reads on through TLS. On failure
+  // `*error` says why (the certificate check's reason, an alert, a peer that closed) and the
+  // connection stays as it was, minus the handshake bytes.
+  boost::asio::awaitable<bool> StartTls(const TlsClientConfig& config, TimePoint deadline,
+                                        std::string* error);
+  bool tls() const { return tls_ != nullptr; }
+  const TlsSummary& tls_summary() const { return tls_summary_; }
 
   // Writes all of `bytes` (UDP: as one datagram) within the deadline. On a timeout the
   // connection is closed.
@@ -78,13 +93,22 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Transport transport() const { return transport_; }
   bool closed_by_us() const { return closed_by_us_; }
   const std::string& peer() const { return peer_; }
+  const std::string& host() const { return host_; }
 
  private:
   boost::asio::awaitable<bool> ConnectTcp(const std::vector<boost::asio::ip::tcp::endpoint>& to,
                                           std::size_t receive_buffer, TimePoint deadline,
                                           boost::system::error_code& ec);
   void StartReading();
+  // Stops the read loop and returns once it has (or at the deadline: false).
+  boost::asio::awaitable<bool> StopReadingLoop(TimePoint deadline);
+  // Writes ciphertext the TLS session has queued, within the deadline.
+  boost::asio::awaitable<bool> FlushTls(TimePoint deadline, boost::system::error_code& ec);
   void ReadTcp();
+  void ReadTls();
+  void TlsRead(const boost::system::error_code& ec, std::size_t n);
+  // Queues and writes close_notify when the connection speaks TLS; false when it does not.
+  bool SendCloseNotify();
   void TcpRead(const char* to, const boost::system::error_code& ec, std::size_t n);
   void StopReading(const boost::system::error_code& ec);
   static boost::asio::awaitable<void> ReadUdp(std::shared_ptr<Connection> self);
@@ -108,7 +132,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool paused_ = false;
   bool reading_ = false;  // a read loop is running
   bool flooded_ = false;  // the last TCP read filled all the room it was given
+  bool holding_ = false;  // the read loop is being stopped for StartTls
+  bool reset_ = false;    // Reset(): close without close_notify
+  bool raw_eof_ = false;  // TLS: the socket reached EOF (what the session holds is still read)
   std::string peer_;
+  std::string host_;
+  std::unique_ptr<TlsSession> tls_;
+  TlsSummary tls_summary_;
+  std::unique_ptr<char[]> ciphertext_;  // TLS: what the socket gave, before decryption
 };
 
 }  // namespace parley::harness

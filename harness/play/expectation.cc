@@ -63,6 +63,7 @@ class EndExpectation : public Expectation {
         return Verdict::Fail("expected a clean close (FIN), but the connection was reset (RST)");
       case Inbox::End::kError:
       case Inbox::End::kCutOff:
+      case Inbox::End::kTruncated:
         break;
     }
     return Verdict::Fail("expected " + wanted + ", but " + inbox.DescribeEnd());
@@ -121,6 +122,7 @@ std::unique_ptr<Expectation> BindExpectation(const ExpectStep& expect, const Var
       return std::make_unique<HttpExpectation>(std::move(*check));
     }
     case ExpectStep::Kind::kExit:
+    case ExpectStep::Kind::kTls:
       break;
   }
   *error = "internal: this expectation is not judged on a connection";

@@ -45,6 +45,8 @@ std::string Inbox::DescribeEnd() const {
       return "receiving failed (" + end_detail_ + ")";
     case End::kCutOff:
       return "the peer sent more than " + end_detail_ + " and was cut off";
+    case End::kTruncated:
+      return "the peer closed the connection without a TLS close_notify (truncated)";
   }
   return "the connection ended";
 }

@@ -24,7 +24,8 @@ namespace parley::harness {
 
 class Inbox {
  public:
-  enum class End { kOpen, kClosed, kReset, kError, kCutOff };
+  // kTruncated: TLS only, the peer closed TCP without close_notify.
+  enum class End { kOpen, kClosed, kReset, kError, kCutOff, kTruncated };
 
   // With `datagrams`, the inbox of a UDP socket: every Commit is one whole datagram.
   explicit Inbox(bool datagrams = false) : datagrams_(datagrams) {}

@@ -4,6 +4,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "harness/play/expectation.h"
+#include "harness/play/tls_play.h"
 #include "harness/scenario/payload.h"
 
 namespace parley::harness {
@@ -218,6 +219,7 @@ std::string Player::CurrentConnection(const Step& step) const {
   if (auto* e = std::get_if<ExpectStep>(&step.action)) return e->on;
   if (auto* c = std::get_if<CloseStep>(&step.action)) return c->on;
   if (auto* p = std::get_if<PauseStep>(&step.action)) return p->on;
+  if (auto* s = std::get_if<StartTlsStep>(&step.action)) return s->on;
   return "";
 }
 
@@ -285,6 +287,7 @@ asio::awaitable<std::string> Player::RunStep(const Step& step) {
   if (auto* s = std::get_if<SendStep>(&step.action)) return Send(step, *s);
   if (auto* e = std::get_if<ExpectStep>(&step.action)) {
     if (e->kind == ExpectStep::Kind::kExit) return ExpectExit(step, *e);
+    if (e->kind == ExpectStep::Kind::kTls) return Done(ExpectTls(*e));
     return Expect(step, *e);
   }
   if (auto* c = std::get_if<CloseStep>(&step.action)) {
@@ -295,6 +298,7 @@ asio::awaitable<std::string> Player::RunStep(const Step& step) {
   if (auto* s = std::get_if<SleepStep>(&step.action)) return SleepFor(s->duration);
   if (auto* s = std::get_if<SignalStep>(&step.action)) return Done(Signal(*s));
   if (auto* p = std::get_if<PauseStep>(&step.action)) return Done(Pause(*p));
+  if (auto* s = std::get_if<StartTlsStep>(&step.action)) return StartTls(step, *s);
   return Done("internal: unknown step");
 }
 
@@ -325,17 +329,48 @@ asio::awaitable<std::string> Player::Connect(const Step& step, const ConnectStep
     host = lease.endpoint.host;
     port = lease.endpoint.port;
   }
+  // TLS: the connection's own options, else its target's (targets.yaml, --target tls://).
+  std::optional<TlsOptions> tls = connect.tls;
+  if (!tls && !connect.plain && !connect.address) tls = leases_.at(connect.target).endpoint.tls;
   int n = ++opened_[connect.name];
   auto transcript = std::make_shared<Transcript>(
       n == 1 ? connect.name : connect.name + " (#" + std::to_string(n) + ")", started_);
   transcripts_.push_back(transcript);
   auto connection = std::make_shared<Connection>(executor_, connect.transport, options_->limits,
                                                  transcript, deadlines_);
-  bool ok = co_await connection->Connect(host, port, connect.receive_buffer,
-                                         Clock::now() + Scaled(step.timeout), &error);
+  const TimePoint deadline = Clock::now() + Scaled(step.timeout);
+  bool ok = co_await connection->Connect(host, port, connect.receive_buffer, deadline, &error);
   if (!ok) co_return error;
   connections_[connect.name] = connection;
+  if (tls) co_return co_await Handshake(connection, host, *tls, connect.expect_failure, deadline);
+  if (connect.expect_failure) {
+    co_return "'expect_failure' is about a TLS handshake, and this connection has no TLS";
+  }
   co_return "";
+}
+
+asio::awaitable<std::string> Player::Handshake(std::shared_ptr<Connection> connection,
+                                               const std::string& host, const TlsOptions& tls,
+                                               const std::optional<TextMatch>& expect_failure,
+                                               TimePoint deadline) {
+  std::string error;
+  auto config = RenderTlsConfig(tls, host, vars_, &error);
+  if (!config) co_return error;
+  bool ok = co_await connection->StartTls(*config, deadline, &error);
+  co_return JudgeHandshake(ok ? "" : error, expect_failure, connection->tls_summary(), vars_);
+}
+
+asio::awaitable<std::string> Player::StartTls(const Step& step, const StartTlsStep& starttls) {
+  auto it = connections_.find(starttls.on);
+  if (it == connections_.end()) co_return "connection '" + starttls.on + "' is not open";
+  co_return co_await Handshake(it->second, it->second->host(), starttls.tls,
+                               starttls.expect_failure, Clock::now() + Scaled(step.timeout));
+}
+
+std::string Player::ExpectTls(const ExpectStep& expect) {
+  auto it = connections_.find(expect.on);
+  if (it == connections_.end()) return "connection '" + expect.on + "' is not open";
+  return JudgeTls(expect.tls, it->second->tls(), it->second->tls_summary(), vars_);
 }
 
 asio::awaitable<std::string> Player::Send(const Step& step, const SendStep& send) {

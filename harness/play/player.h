@@ -72,6 +72,13 @@ class Player {
   boost::asio::awaitable<std::string> Send(const Step& step, const SendStep& send);
   boost::asio::awaitable<std::string> Expect(const Step& step, const ExpectStep& expect);
   boost::asio::awaitable<std::string> ExpectExit(const Step& step, const ExpectStep& expect);
+  std::string ExpectTls(const ExpectStep& expect);
+  // Runs a TLS handshake on `connection` to `host` and judges it (see JudgeHandshake).
+  boost::asio::awaitable<std::string> Handshake(std::shared_ptr<Connection> connection,
+                                                const std::string& host, const TlsOptions& tls,
+                                                const std::optional<TextMatch>& expect_failure,
+                                                TimePoint deadline);
+  boost::asio::awaitable<std::string> StartTls(const Step& step, const StartTlsStep& starttls);
   std::string Close(const CloseStep& close);
   std::string Pause(const PauseStep& pause);
   std::string Signal(const SignalStep& signal);

@@ -9,15 +9,19 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
 
 #include "harness/scenario/loader.h"
+#include "targets/tls/server_context.h"
+#include "targets/tls/test_pki.h"
 
 namespace parley::harness {
 namespace {
@@ -184,7 +188,7 @@ class PlayerTest : public testing::Test {
         io_, udp::endpoint(asio::ip::make_address("127.0.0.1"), acceptor.local_endpoint().port()));
     std::string port = std::to_string(acceptor.local_endpoint().port());
     PoolOptions pool_options;
-    pool_options.external["srv"] = Endpoint{"127.0.0.1", port};
+    pool_options.external["srv"] = Endpoint{"127.0.0.1", port, std::nullopt};
     TargetPool pool(io_.get_executor(), nullptr, pool_options);
     options_.timeout_scale = scale;
     Player player(io_.get_executor(), &pool, &options_);
@@ -240,6 +244,99 @@ steps:
   EXPECT_NE(r.transcripts[0]->Render().find("< \"hello\\n\""), std::string::npos);
   ASSERT_EQ(r.targets.size(), 1u);
   EXPECT_FALSE(r.targets[0].own);
+}
+
+// A line protocol with STARTTLS: "STARTTLS" is answered "220 go ahead" and TLS begins; then
+// each line is answered "secret: LINE", and "bye" ends TCP without close_notify (truncation).
+Peer StartTlsPeer(asio::ssl::context& context) {
+  return [&context](tcp::socket socket) -> asio::awaitable<void> {
+    error_code ec;
+    asio::streambuf plain;
+    co_await asio::async_read_until(socket, plain, '\n',
+                                    asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    co_await asio::async_write(socket, asio::buffer(std::string("220 go ahead\n")),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    asio::ssl::stream<tcp::socket&> tls(socket, context);
+    co_await tls.async_handshake(asio::ssl::stream_base::server,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    asio::streambuf in;
+    for (;;) {
+      std::size_t n = co_await asio::async_read_until(
+          tls, in, '\n', asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;
+      std::string line(asio::buffers_begin(in.data()),
+                       asio::buffers_begin(in.data()) + static_cast<long>(n) - 1);
+      in.consume(n);
+      if (line == "bye") {
+        socket.close(ec);
+        co_return;
+      }
+      co_await asio::async_write(tls, asio::buffer("secret: " + line + "\n"),
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    }
+  };
+}
+
+class PlayerTlsTest : public PlayerTest {
+ protected:
+  void SetUp() override {
+    char pattern[] = "/tmp/parley-player-tls-XXXXXX";
+    dir_ = mkdtemp(pattern);
+    tls::TestCa ca("parley test CA");
+    tls::CertificateSpec spec;
+    spec.common_name = "localhost";
+    spec.dns_names = {"localhost"};
+    spec.ip_addresses = {"127.0.0.1"};
+    tls::Pem server = ca.Issue(spec);
+    tls::WriteTextFile(dir_ + "/server.pem", server.certificate);
+    tls::WriteTextFile(dir_ + "/server.key", server.private_key);
+    tls::WriteTextFile(dir_ + "/ca.pem", ca.certificate());
+    std::string error;
+    server_ = tls::ServerTls::Load(dir_ + "/server.pem", dir_ + "/server.key", {}, &error);
+    ASSERT_NE(server_, nullptr) << error;
+    options_.variables.Set("ca", dir_ + "/ca.pem");
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string dir_;
+  std::unique_ptr<tls::ServerTls> server_;
+};
+
+TEST_F(PlayerTlsTest, StartTlsUpgradesAndABareFinIsATruncation) {
+  ScenarioResult r = Play(R"(name: starttls
+target: srv
+steps:
+  - connect: c
+  - send: {text: "STARTTLS\n"}
+  - expect: {line: "220 go ahead"}
+  - starttls: {on: c, tls: {ca: "${ca}", sni: localhost}}
+  - expect: {on: c, tls: {version: "1.3", peer: {subject: {contains: CN=localhost}}}}
+  - send: {text: "hello\n", split: 2}
+  - expect: {line: "secret: hello"}
+  - send: {text: "bye\n"}
+  - expect: {closed: true}
+)",
+                          StartTlsPeer(server_->context()));
+  EXPECT_EQ(r.status, ScenarioResult::Status::kFailed);
+  ASSERT_TRUE(r.failed_at);
+  EXPECT_EQ(r.failed_at->line, 12);
+  EXPECT_NE(r.message.find("without a TLS close_notify (truncated)"), std::string::npos)
+      << r.message;
+  const std::string transcript = r.transcripts[0]->Render();
+  EXPECT_NE(transcript.find("TLS 1.3 handshake done"), std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("> \"hello\\n\""), std::string::npos) << transcript;  // decrypted
+}
+
+TEST_F(PlayerTlsTest, AHandshakeWithAPeerThatDoesNotSpeakTlsFailsAsExpected) {
+  ScenarioResult r = Play(R"(name: no tls
+target: srv
+steps:
+  - connect: {name: c, tls: {ca: "${ca}"}, expect_failure: {regex: 'wrong version number|packet length|in time|closed'}, timeout: 1s}
+)",
+                          LinePeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
 }
 
 // `never` looks at the lines, unread or arriving, without consuming them; it passes when its

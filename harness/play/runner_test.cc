@@ -64,7 +64,7 @@ class RunnerTest : public testing::Test {
     asio::io_context io;
     Rendezvous server(io);
     PoolOptions pool_options;
-    pool_options.external["srv"] = Endpoint{"127.0.0.1", server.port()};
+    pool_options.external["srv"] = Endpoint{"127.0.0.1", server.port(), std::nullopt};
     TargetPool pool(io.get_executor(), nullptr, pool_options);
     Runner runner(io.get_executor(), &pool, options,
                   [&](const ScenarioResult& r, std::size_t done, std::size_t total) {

@@ -190,6 +190,7 @@ asio::awaitable<TargetPool::Acquired> TargetPool::Start(const TargetSpec& spec,
   };
   lease.endpoint.host = group(spec.host_group);
   lease.endpoint.port = group(spec.port_group);
+  lease.endpoint.tls = spec.tls;
   if (lease.endpoint.host == "0.0.0.0" || lease.endpoint.host.empty())
     lease.endpoint.host = "127.0.0.1";
   if (lease.endpoint.host == "::" || lease.endpoint.host == "[::]") lease.endpoint.host = "::1";

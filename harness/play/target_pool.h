@@ -29,6 +29,7 @@ namespace parley::harness {
 struct Endpoint {
   std::string host;
   std::string port;
+  std::optional<TlsOptions> tls;  // every connection to it speaks TLS (unless it says tls: false)
 };
 
 struct PoolOptions {

@@ -8,6 +8,7 @@
 #include "harness/scenario/payload_loader.h"
 #include "harness/scenario/regex.h"
 #include "harness/scenario/step_modifiers.h"
+#include "harness/scenario/tls_loader.h"
 #include "harness/scenario/yaml_checks.h"
 
 namespace parley::harness {
@@ -27,7 +28,8 @@ bool ValidHeaderName(std::string_view name) {
   return true;
 }
 
-// A text to match: a string (exact) or a mapping with one of exact, contains or regex.
+}  // namespace
+
 TextMatch LoadTextMatch(const YamlNode& node, std::string_view what, LoadScope& scope) {
   TextMatch m;
   m.where = PositionOf(node);
@@ -59,6 +61,8 @@ TextMatch LoadTextMatch(const YamlNode& node, std::string_view what, LoadScope& 
   }
   return m;
 }
+
+namespace {
 
 // `Name: match`, `Name: {present: BOOL}` or `Name: {absent: BOOL}`.
 HeaderCheck LoadHeaderCheck(const YamlNode& key, const YamlNode& value, LoadScope& scope) {
@@ -134,7 +138,7 @@ const char* LoadKind(const YamlNode& node, ExpectStep* e) {
       {"line", Kind::kLine},         {"lines", Kind::kLines},       {"bytes", Kind::kBytes},
       {"contains", Kind::kContains}, {"datagram", Kind::kDatagram}, {"silence", Kind::kSilence},
       {"closed", Kind::kClosed},     {"reset", Kind::kReset},       {"http", Kind::kHttp},
-      {"exit", Kind::kExit},         {"never", Kind::kNever},
+      {"exit", Kind::kExit},         {"never", Kind::kNever},       {"tls", Kind::kTls},
   };
   const char* found = nullptr;
   for (const KindKey& k : kKinds) {
@@ -149,7 +153,7 @@ const char* LoadKind(const YamlNode& node, ExpectStep* e) {
   if (found == nullptr) {
     Fail(node,
          "'expect' needs what to expect: line, lines, bytes, contains, datagram, silence, "
-         "never, closed, reset, http or exit");
+         "never, closed, reset, http, tls or exit");
   }
   return found;
 }
@@ -233,6 +237,10 @@ void LoadWhat(const YamlNode& node, const char* found, LoadScope& scope, ExpectS
       if (udp) Fail(value, "'http' needs a TCP connection");
       e->http = LoadHttpCheck(value, scope);
       break;
+    case Kind::kTls:
+      if (udp) Fail(value, "'tls' needs a TCP connection");
+      e->tls = LoadTlsCheck(value, scope);
+      break;
     case Kind::kExit:
       break;
   }
@@ -281,10 +289,9 @@ ExpectStep LoadExpect(const YamlNode& node, Step* step, LoadScope& scope) {
   if (!node.is_map()) {
     Fail(node, "'expect' takes a mapping, e.g. - expect: {on: client, line: \"hello\"}");
   }
-  CheckKeys(node,
-            {"on", "line", "lines", "any_order", "bytes", "contains", "datagram", "silence",
-             "closed", "reset", "http", "exit", "never", "for", "target", "capture", "invariant",
-             "timeout", "retry"},
+  CheckKeys(node, {"on",      "line",   "lines",   "any_order", "bytes",   "contains", "datagram",
+                   "silence", "closed", "reset",   "http",      "tls",     "exit",     "never",
+                   "for",     "target", "capture", "invariant", "timeout", "retry"},
             "'expect'");
   ExpectStep e;
   const char* found = LoadKind(node, &e);

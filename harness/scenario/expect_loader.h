@@ -19,6 +19,10 @@ namespace parley::harness {
 // scenario's own). Sets the step's timeout and retries; defines the captured variables.
 ExpectStep LoadExpect(const YamlNode& node, Step* step, LoadScope& scope);
 
+// A text to match: a string (exact) or a mapping with one of exact, contains or regex (compiled
+// now when it has no variables). `what` names it in errors.
+TextMatch LoadTextMatch(const YamlNode& node, std::string_view what, LoadScope& scope);
+
 }  // namespace parley::harness
 
 #endif  // PARLEY_HARNESS_SCENARIO_EXPECT_LOADER_H_

@@ -384,7 +384,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "s.yaml:4:5: unknown step 'conect' (did you mean 'connect'?)"},
         ErrorCase{"name: x\ntarget: t\nsteps:\n  - frobnicate: a\n",
                   "s.yaml:4:5: unknown step 'frobnicate' (expected one of: connect, send, expect, "
-                  "close, shutdown, pause, resume, sleep, signal)"},
+                  "close, shutdown, starttls, pause, resume, sleep, signal)"},
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - connect: a\n    timeout: 1s\n",
             "s.yaml:5:5: 'timeout' goes inside the action, e.g. - connect: {..., timeout: ...}"},
@@ -395,7 +395,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - just text\n",
             "s.yaml:4:5: a step must be a mapping with one action (connect, send, expect, close, "
-            "shutdown, pause, resume, sleep, signal), not a string"},
+            "shutdown, starttls, pause, resume, sleep, signal), not a string"},
         ErrorCase{
             "name: x\nsteps:\n  - connect: a\n",
             "s.yaml:3:14: connection 'a' has nowhere to go: give the scenario a 'target', or the "
@@ -509,7 +509,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {}\n",
             "s.yaml:5:13: 'expect' needs what to expect: line, lines, bytes, contains, datagram, "
-            "silence, never, closed, reset, http or exit"},
+            "silence, never, closed, reset, http, tls or exit"},
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {line: a, bytes: b}\n",
             "s.yaml:5:30: an expectation checks one thing; this has 'line' and 'bytes' (use two "
@@ -785,6 +785,74 @@ TEST(Loader, HostileInputIsAnErrorNotACrash) {
   LoadResult odd = LoadScenarios("name: \xff\xfe\nsteps: [{sleep: 1ms}]\n", "s.yaml");
   ASSERT_TRUE(odd.ok());
   EXPECT_EQ(odd.scenarios[0].name, "\xff\xfe");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Tls, LoaderErrors,
+    testing::Values(
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: u, protocol: udp, tls: true}\n",
+                  "s.yaml:4:44: 'tls' needs a TCP connection (DTLS is not supported)"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: c, tls: {cert: a.pem}}\n",
+                  "s.yaml:4:29: 'cert' needs its 'key'"},
+        ErrorCase{
+            "name: x\ntarget: t\nsteps:\n  - connect: {name: c, tls: {min_version: '1.4'}}\n",
+            "s.yaml:4:43: 'min_version' must be \"1.2\" or \"1.3\" (or \"1.0\", \"1.1\"), quoted"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: c, tls: {min_version: '1.3', "
+                  "max_version: '1.2'}}\n",
+                  "s.yaml:4:63: 'max_version' is below 'min_version'"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: c, tls: {verfy: false}}\n",
+                  "s.yaml:4:30: unknown key 'verfy' in 'tls' (did you mean 'verify'?)"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: c, tls: false, "
+                  "expect_failure: x}\n",
+                  "s.yaml:4:52: 'expect_failure' is about a TLS handshake; this connection has no "
+                  "TLS"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n  - expect: {tls: {}}\n",
+                  "s.yaml:5:19: 'tls' needs something to check: version, alpn, cipher or peer"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n  - expect: {tls: {peer: {san: "
+                  "localhost}}}\n",
+                  "s.yaml:5:32: a subject alternative name is written DNS:name or IP:address"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: u, protocol: udp}\n  - "
+                  "starttls: u\n",
+                  "s.yaml:5:15: 'starttls' needs a TCP connection"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n  - starttls: {on: c, tls: "
+                  "{alpn: []}}\n",
+                  "s.yaml:5:35: 'alpn' lists the protocols to offer, e.g. [h2, http/1.1]"}));
+
+TEST(Loader, TlsOptionsAndSteps) {
+  LoadResult r = LoadScenarios(R"(name: tls
+target: t
+steps:
+  - connect: {name: c, tls: {sni: example.com, alpn: [h2, http/1.1], verify: false, ca: ca.pem,
+                             cert: c.pem, key: c.key, min_version: "1.2", max_version: "1.3",
+                             ciphers: ECDHE-RSA-AES128-GCM-SHA256, ciphersuites: TLS_AES_128_GCM_SHA256},
+               expect_failure: {contains: expired}}
+  - connect: {name: p, tls: false}
+  - starttls: {on: p, tls: {sni: false}}
+  - expect: {on: c, tls: {version: "1.3", alpn: http/1.1, peer: {san: [DNS:example.com]}}}
+)",
+                               "dir/s.yaml");
+  ASSERT_TRUE(r.ok()) << r.error->ToString();
+  const Scenario& sc = r.scenarios[0];
+  const auto& c = std::get<ConnectStep>(sc.steps[0].action);
+  ASSERT_TRUE(c.tls);
+  EXPECT_EQ(c.tls->sni->source(), "example.com");
+  EXPECT_EQ(c.tls->alpn, (std::vector<std::string>{"h2", "http/1.1"}));
+  EXPECT_FALSE(c.tls->verify);
+  EXPECT_EQ(c.tls->ca->source(), "ca.pem");
+  EXPECT_EQ(c.tls->dir, "dir");
+  EXPECT_EQ(c.tls->max_version, "1.3");
+  EXPECT_EQ(c.tls->ciphersuites, "TLS_AES_128_GCM_SHA256");
+  ASSERT_TRUE(c.expect_failure);
+  const auto& p = std::get<ConnectStep>(sc.steps[1].action);
+  EXPECT_TRUE(p.plain);
+  EXPECT_FALSE(p.tls);
+  const auto& s = std::get<StartTlsStep>(sc.steps[2].action);
+  EXPECT_EQ(s.on, "p");
+  EXPECT_TRUE(s.tls.no_sni);
+  const auto& e = std::get<ExpectStep>(sc.steps[3].action);
+  EXPECT_EQ(e.kind, ExpectStep::Kind::kTls);
+  EXPECT_EQ(e.tls.version, "1.3");
+  EXPECT_EQ(e.tls.san, (std::vector<std::string>{"DNS:example.com"}));
 }
 
 TEST(SignalNumber, AcceptsNamesWithAndWithoutPrefix) {

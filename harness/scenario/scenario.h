@@ -71,12 +71,51 @@ struct HttpCheck {
   std::size_t count = 1;             // this many responses in a row must each pass the checks
 };
 
+// `tls:` on a connection, a starttls step or a target: what the client offers and checks.
+// File paths are rendered when the step plays; a relative one is taken from `dir`.
+struct TlsOptions {
+  std::optional<Template> sni;  // absent: the host name (none for an IP address)
+  bool no_sni = false;          // `sni: false`
+  std::vector<std::string> alpn;
+  bool verify = true;            // the certificate must verify (chain, name, dates)
+  std::optional<Template> ca;    // trust these CAs instead of the system's
+  std::optional<Template> cert;  // client certificate (PEM) ...
+  std::optional<Template> key;   // ... and its key
+  std::string min_version;       // "1.2", "1.3"; empty: 1.2
+  std::string max_version;       // empty: the highest
+  std::string ciphers;           // TLS 1.2 cipher list (OpenSSL syntax)
+  std::string ciphersuites;      // TLS 1.3 suites
+  std::string dir;               // the folder relative paths start from
+  SourcePosition where;
+};
+
+// `expect: {tls: ...}`: what the connection's handshake negotiated.
+struct TlsCheck {
+  std::string version;            // "1.2", "1.3"; empty: any
+  std::optional<TextMatch> alpn;  // "" matches "no ALPN agreed"
+  std::optional<TextMatch> cipher;
+  std::optional<TextMatch> subject;  // the peer certificate's, RFC 2253 ("CN=x,O=y")
+  std::optional<TextMatch> issuer;
+  std::vector<std::string> san;  // each must be among the peer's ("DNS:x", "IP:1.2.3.4")
+};
+
 struct ConnectStep {
   std::string name;
   Transport transport = Transport::kTcp;
   std::string target;               // empty with `address`
   std::optional<Template> address;  // "host:port"
   std::size_t receive_buffer = 0;   // SO_RCVBUF in bytes; 0: the system's default
+  std::optional<TlsOptions> tls;    // absent: the target's (targets.yaml), else plain TCP
+  bool plain = false;               // `tls: false`: plain TCP even to a TLS target
+  // The TLS handshake must fail with a message matching this (the step then passes).
+  std::optional<TextMatch> expect_failure;
+};
+
+// `starttls: {on: c, tls: {...}}`: upgrades an open plain connection (SMTP/IMAP STARTTLS).
+struct StartTlsStep {
+  std::string on;
+  TlsOptions tls;
+  std::optional<TextMatch> expect_failure;
 };
 
 struct CloseStep {
@@ -118,6 +157,7 @@ struct ExpectStep {
     kClosed,
     kReset,
     kHttp,
+    kTls,
     kExit
   };
   Kind kind = Kind::kLine;
@@ -128,6 +168,7 @@ struct ExpectStep {
   Payload bytes;                     // kBytes, kContains; kDatagram as exact bytes
   Duration silence{0};               // kSilence; kNever: how long no such line may arrive
   HttpCheck http;                    // kHttp
+  TlsCheck tls;                      // kTls
   int exit_code = 0;                 // kExit
   std::vector<std::string> capture;  // filled from the regex groups, in written order
   bool invariant = false;            // `parley fuzz`: must hold even after a mutated send
@@ -146,7 +187,8 @@ struct SignalStep {
 struct Step {
   SourcePosition where;
   std::string keyword;  // "connect", "send", ... as written
-  std::variant<ConnectStep, CloseStep, SendStep, ExpectStep, SleepStep, SignalStep, PauseStep>
+  std::variant<ConnectStep, CloseStep, SendStep, ExpectStep, SleepStep, SignalStep, PauseStep,
+               StartTlsStep>
       action;
   Duration timeout{0};  // resolved: the step's own or the scenario's
   int retries = 0;

@@ -15,6 +15,7 @@
 #include "harness/scenario/payload.h"
 #include "harness/scenario/payload_loader.h"
 #include "harness/scenario/step_modifiers.h"
+#include "harness/scenario/tls_loader.h"
 #include "harness/scenario/yaml_checks.h"
 
 namespace parley::harness {
@@ -44,7 +45,9 @@ std::string SignalName(std::string_view text) {
 // The keys of a `connect` mapping; returns the node naming the connection.
 const YamlNode& LoadConnectKeys(const YamlNode& node, Step* step, LoadScope& scope,
                                 ConnectStep* c) {
-  CheckKeys(node, {"name", "target", "address", "protocol", "recv_buffer", "timeout", "retry"},
+  CheckKeys(node,
+            {"name", "target", "address", "protocol", "recv_buffer", "tls", "expect_failure",
+             "timeout", "retry"},
             "'connect'");
   const YamlNode* name = node.Find("name");
   if (name == nullptr) Fail(node, "'connect' needs a 'name' for the connection");
@@ -67,6 +70,21 @@ const YamlNode& LoadConnectKeys(const YamlNode& node, Step* step, LoadScope& sco
   if (const YamlNode* b = node.Find("recv_buffer")) {
     c->receive_buffer = static_cast<std::size_t>(
         RequireInt(*b, "'recv_buffer'", kMinReceiveBuffer, kMaxReceiveBuffer));
+  }
+  if (const YamlNode* tls = node.Find("tls")) {
+    if (c->transport == Transport::kUdp)
+      Fail(*tls, "'tls' needs a TCP connection (DTLS is not supported)");
+    if (tls->is_scalar() && !RequireBool(*tls, "'tls'")) {
+      c->plain = true;
+    } else {
+      c->tls = LoadTlsOptions(*tls, scope);
+    }
+  }
+  if (const YamlNode* f = node.Find("expect_failure")) {
+    if (c->plain || c->transport == Transport::kUdp) {
+      Fail(*f, "'expect_failure' is about a TLS handshake; this connection has no TLS");
+    }
+    c->expect_failure = LoadTextMatch(*f, "'expect_failure'", scope);
   }
   LoadModifiers(node, step);
   return *name;
@@ -220,7 +238,7 @@ void CheckOneAction(const YamlNode& node) {
   if (!node.is_map() || node.entries.empty()) {
     Fail(node,
          "a step must be a mapping with one action (connect, send, expect, close, "
-         "shutdown, pause, resume, sleep, signal), not " +
+         "shutdown, starttls, pause, resume, sleep, signal), not " +
              DescribeKind(node));
   }
   if (node.entries.size() == 1) return;
@@ -235,8 +253,9 @@ void CheckOneAction(const YamlNode& node) {
 }
 
 [[noreturn]] void FailUnknownAction(const YamlNode& key) {
-  std::initializer_list<std::string_view> actions = {
-      "connect", "send", "expect", "close", "shutdown", "pause", "resume", "sleep", "signal"};
+  std::initializer_list<std::string_view> actions = {"connect",  "send",     "expect", "close",
+                                                     "shutdown", "starttls", "pause",  "resume",
+                                                     "sleep",    "signal"};
   std::string message = "unknown step " + Quote(key.scalar);
   for (std::string_view a : actions) {
     if (EditDistance(key.scalar, a) <= 2) {
@@ -269,6 +288,8 @@ Step LoadStep(const YamlNode& node, LoadScope& scope) {
     step.action = SleepStep{RequireDuration(value, "'sleep'")};
   } else if (k == "signal") {
     step.action = LoadSignal(value, scope);
+  } else if (k == "starttls") {
+    step.action = LoadStartTls(value, &step, scope);
   } else if (k == "pause" || k == "resume") {
     step.action = LoadPause(value, step, k == "resume", scope);
   } else {

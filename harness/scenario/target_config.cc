@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/scenario/tls_loader.h"
 #include "harness/scenario/yaml_checks.h"
 
 namespace parley::harness {
@@ -14,7 +15,7 @@ TargetSpec ParseSpec(const YamlNode& key, const YamlNode& node, std::string_view
   spec.name = RequireName(key, "a target name");
   spec.where = PositionOf(key);
   RequireMap(node, "a target");
-  CheckKeys(node, {"command", "ready", "ready_timeout", "stop_timeout", "shared", "health"},
+  CheckKeys(node, {"command", "ready", "ready_timeout", "stop_timeout", "shared", "health", "tls"},
             "a target");
   const YamlNode* command = node.Find("command");
   if (command == nullptr) Fail(node, "target '" + spec.name + "' needs a 'command'");
@@ -60,6 +61,20 @@ TargetSpec ParseSpec(const YamlNode& key, const YamlNode& node, std::string_view
     if (path.empty()) Fail(*h, "'health' names a scenario file");
     if (path.is_relative()) path = std::filesystem::path(file).parent_path() / path;
     spec.health = path.lexically_normal().string();
+  }
+  if (const YamlNode* tls = node.Find("tls")) {
+    const std::string dir = std::filesystem::path(file).parent_path().string();
+    spec.tls = LoadTlsOptions(*tls, dir, [](const YamlNode& n, std::string_view what) {
+      Template::ParseError error;
+      auto t = Template::Parse(RequireString(n, what), false, &error);
+      if (!t) Fail(n, std::string(what) + ": " + error.message);
+      for (const Template::Part& part : t->parts()) {
+        if (part.is_variable && part.text.compare(0, 4, "env.") != 0) {
+          Fail(n, "${" + part.text + "} is not available here (use ${env.NAME})");
+        }
+      }
+      return std::move(*t);
+    });
   }
   return spec;
 }

@@ -39,6 +39,7 @@ struct TargetSpec {
   // `parley fuzz`'s liveness check for this target: a scenario file (resolved against the
   // targets file's folder), empty for none.
   std::string health;
+  std::optional<TlsOptions> tls;  // `tls:`: every connection to this target speaks TLS
   SourcePosition where;
 };
 
