@@ -291,7 +291,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "runner_bench: http-server did not start: %s\n", error.c_str());
     return 1;
   }
-  Endpoint endpoint{(*where)[0], (*where)[1]};
+  Endpoint endpoint{(*where)[0], (*where)[1], std::nullopt};
   asio::ip::tcp::endpoint tcp_endpoint(asio::ip::make_address(endpoint.host),
                                        static_cast<unsigned short>(std::stoi(endpoint.port)));
 
