@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Plays the HTTP scenarios tagged `portable` against nginx: the rules every RFC 9110/9112 origin
-# server must follow, checked on a real peer. Starts nginx on a free loopback port with the
-# config in ci/nginx/nginx.conf.in (everything it writes goes to a temporary folder), plays
-# `parley run scenarios/http --tag portable --target http=127.0.0.1:PORT`, then stops nginx.
+# Plays the HTTP and TLS scenarios tagged `portable` against nginx: the rules every RFC 9110/9112
+# origin server must follow, and a TLS subset, checked on a real peer. Starts nginx on two free
+# loopback ports (plain and ssl) with the config in ci/nginx/nginx.conf.in (everything it writes
+# goes to a temporary folder, with a PKI made by parley-test-pki), plays
+# `parley run scenarios/http --tag portable --target http=127.0.0.1:PORT` and
+# `parley run scenarios/tls --tag portable --target https=tls://127.0.0.1:TLSPORT`, then stops
+# nginx.
 set -uo pipefail
 
 readonly skip_code=77
@@ -12,8 +15,9 @@ usage() {
 usage: ci/nginx-portable.sh BIN_DIR [PARLEY_RUN_OPTIONS...]
        NGINX=/path/to/nginx ci/nginx-portable.sh BIN_DIR ...
 
-Starts nginx on 127.0.0.1 (a free port), plays the `portable` HTTP scenarios against it with
-BIN_DIR/parley, and stops nginx. Options after BIN_DIR go to `parley run` (e.g. --junit FILE).
+Starts nginx on 127.0.0.1 (free ports, plain and TLS), plays the `portable` HTTP and TLS
+scenarios against it with BIN_DIR/parley, and stops nginx. Options after BIN_DIR go to both
+`parley run`s (e.g. --junit FILE; the TLS run writes FILE with .tls before its extension).
 
 Exit status: parley's (0 when every portable scenario passed), 77 when nginx is not installed
 (CTest reports the test as skipped), 3 when nginx could not be started, 2 for a usage error.
@@ -95,7 +99,10 @@ start_nginx() {
   local attempt
   for attempt in 1 2 3 4 5; do
     port=$(free_port) || return 1
-    sed -e "s|@WORK@|$work|g" -e "s|@PORT@|$port|g" "$template" >"$work/nginx.conf"
+    tls_port=$(free_port) || return 1
+    [ "$tls_port" != "$port" ] || continue
+    sed -e "s|@WORK@|$work|g" -e "s|@PORT@|$port|g" -e "s|@TLSPORT@|$tls_port|g" \
+      -e "s|@PKI@|$work/pki|g" "$template" >"$work/nginx.conf"
     : >"$work/error.log"
     "$nginx_bin" -p "$work" -c "$work/nginx.conf" -e "$work/error.log" \
       </dev/null >"$work/stdout.log" 2>&1 &
@@ -103,7 +110,7 @@ start_nginx() {
     # Ready within 10 s, or this attempt failed.
     for _ in $(seq 100); do
       if ! kill -0 "$nginx_pid" 2>/dev/null; then break; fi
-      if accepting "$port"; then return 0; fi
+      if accepting "$port" && accepting "$tls_port"; then return 0; fi
       sleep 0.1
     done
     echo "nginx-portable: nginx did not start on port $port (attempt $attempt):" >&2
@@ -113,11 +120,18 @@ start_nginx() {
   return 1
 }
 
+# The TLS server's certificate: a throw-away PKI, as the TLS suite uses.
+if ! "$bin_dir/parley-test-pki" "$work/pki"; then
+  echo "nginx-portable: $bin_dir/parley-test-pki could not make a PKI" >&2
+  exit 2
+fi
+export PARLEY_TLS_PKI="$work/pki"
+
 if ! start_nginx; then
   echo "nginx-portable: could not start nginx" >&2
   exit 3
 fi
-echo "nginx-portable: $("$nginx_bin" -v 2>&1) listening on 127.0.0.1:$port"
+echo "nginx-portable: $("$nginx_bin" -v 2>&1) listening on 127.0.0.1:$port and (TLS) $tls_port"
 
 # In the background, so that a signal reaches the traps above while parley runs.
 "$parley" run scenarios/http --tag portable --target "http=127.0.0.1:$port" "$@" &
@@ -125,6 +139,23 @@ parley_pid=$!
 wait "$parley_pid"
 status=$?
 parley_pid=""
+
+# The TLS subset; a --junit FILE becomes FILE.tls.xml-style (FILE with .tls before .xml).
+tls_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --junit | --json) tls_args+=("$1" "${2%.*}.tls.${2##*.}"); shift ;;
+    *) tls_args+=("$1") ;;
+  esac
+  shift
+done
+"$parley" run scenarios/tls --tag portable --target "https=tls://127.0.0.1:$tls_port" \
+  "${tls_args[@]}" &
+parley_pid=$!
+wait "$parley_pid"
+tls_status=$?
+parley_pid=""
+[ "$status" -ne 0 ] || status=$tls_status
 
 stop_nginx
 if [ -s "$work/error.log" ] && [ "$status" -ne 0 ]; then

@@ -61,6 +61,12 @@ asio::awaitable<TargetPool::Acquired> TargetPool::Acquire(const TargetUse& use,
     Lease lease;
     lease.name = use.name;
     lease.endpoint = external->second;
+    // The target's TLS options from the targets file still apply (the same kind of server,
+    // elsewhere); tls:// forces TLS, with those options when there are some.
+    if (config_ != nullptr && config_->targets.count(use.name) != 0) {
+      const std::optional<TlsOptions>& declared = config_->targets.at(use.name).tls;
+      if (declared) lease.endpoint.tls = declared;
+    }
     result.lease = std::move(lease);
     co_return result;
   }
