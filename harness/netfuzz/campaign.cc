@@ -188,6 +188,7 @@ asio::awaitable<void> Campaign::Iterate(FuzzPoint& point) {
         const Queue& queue = queues_[static_cast<std::size_t>(&point - points_.data())];
         if (const FuzzInput* queued = queue.Pick(mutator_.random())) base = *queued;
         sent = mutator_.Mutate(base, &applied);
+        BoundDelayedPieces(std::get<SendStep>(step.action), &sent);
         *bytes = sent.bytes;
         *split = sent.split;
         *delay = sent.delay;
@@ -326,6 +327,9 @@ asio::awaitable<void> Campaign::Calibrate() {
     playing_ = nullptr;
     ++stats_.replays;
     if (result.status == ScenarioResult::Status::kTargetError) co_return;  // Run says why
+    // Black-box after all (no target started with instrumentation): nothing to calibrate, and
+    // playing every seed first would only delay the first mutation.
+    if (!options_.coverage->active()) co_return;
     options_.coverage->Merge();
   }
   stats_.edges = options_.coverage->edges();

@@ -267,4 +267,20 @@ bool Mutator::Apply(int kind, FuzzInput* in) {
   }
 }
 
+void BoundDelayedPieces(const SendStep& seed, FuzzInput* input) {
+  constexpr std::size_t kMostDelayedPieces = 16;
+  if (input->delay.count() == 0 || input->split.empty()) return;
+  const bool repeats = seed.repeat_last && input->split == seed.split;
+  std::vector<std::size_t> pieces;
+  std::size_t left = input->bytes.size();
+  for (std::size_t i = 0; left > 0 && pieces.size() + 1 < kMostDelayedPieces; ++i) {
+    if (i >= input->split.size() && !repeats) return;  // already few enough
+    const std::size_t size = std::min(left, input->split[std::min(i, input->split.size() - 1)]);
+    pieces.push_back(size);
+    left -= size;
+  }
+  if (left == 0) return;             // few enough pieces as it is
+  input->split = std::move(pieces);  // the rest is the last piece
+}
+
 }  // namespace parley::harness

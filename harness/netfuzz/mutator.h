@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "harness/scenario/duration.h"
+#include "harness/scenario/scenario.h"
 
 namespace parley::harness {
 
@@ -26,6 +27,11 @@ struct FuzzInput {
   std::vector<std::size_t> split;  // sizes of the first pieces (the rest goes last); empty: one
   Duration delay{0};               // between pieces
 };
+
+// A seed's `split: 1, delay: 100ms` over a payload that a mutation made long would send one
+// byte per 100 ms for minutes: with a delay, at most 16 pieces are written, the rest going in
+// the last. `seed` is the send step the input replaces (its split may repeat its last size).
+void BoundDelayedPieces(const SendStep& seed, FuzzInput* input);
 
 class Mutator {
  public:

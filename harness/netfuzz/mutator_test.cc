@@ -51,6 +51,24 @@ TEST(Mutator, EveryKindIsUsedAndChangesTheInput) {
   EXPECT_LT(unchanged, 300);  // a mutation may undo another, rarely
 }
 
+TEST(Mutator, DelayedPiecesOfALongPayloadAreBounded) {
+  SendStep seed;
+  seed.split = {1};
+  seed.repeat_last = true;  // split: 1
+  FuzzInput long_input{std::string(1000, 'x'), {1}, Duration(100)};
+  BoundDelayedPieces(seed, &long_input);
+  EXPECT_EQ(long_input.split, std::vector<std::size_t>(15, 1));  // then the rest at once
+  FuzzInput short_input{"abc", {1}, Duration(100)};
+  BoundDelayedPieces(seed, &short_input);
+  EXPECT_EQ(short_input.split, (std::vector<std::size_t>{1}));
+  FuzzInput undelayed{std::string(1000, 'x'), {1}, Duration(0)};
+  BoundDelayedPieces(seed, &undelayed);
+  EXPECT_EQ(undelayed.split, (std::vector<std::size_t>{1}));
+  FuzzInput mutated_split{std::string(1000, 'x'), {3, 4}, Duration(100)};  // not repeated
+  BoundDelayedPieces(seed, &mutated_split);
+  EXPECT_EQ(mutated_split.split, (std::vector<std::size_t>{3, 4}));
+}
+
 TEST(Mutator, SplitsCoverThePayloadAndDelaysAreBounded) {
   Mutator::Options o = WithSeed(3);
   o.most_delay = Duration(4);
