@@ -554,6 +554,32 @@ steps:
   EXPECT_NE(o.out.find("response head: \"HTTP/1.1 200 OK\\r\\n"), std::string::npos) << o.out;
 }
 
+// parley fuzz through TLS: the mutated bytes go inside TLS records, and every prefix (the
+// handshake included) is reached.
+TEST_F(RealTargets, FuzzWorksThroughTls) {
+  const std::string pki = (dir_ / "pki").string();
+  ASSERT_EQ(std::system((kBin + "/parley-test-pki '" + pki + "'").c_str()), 0);
+  ::setenv("PARLEY_TLS_PKI", pki.c_str(), 1);
+  Write("real/tls.yaml", R"(name: over tls
+target: https
+steps:
+  - connect: c
+  - expect: {on: c, tls: {version: "1.3"}}
+  - send: {on: c, text: "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"}
+  - expect: {on: c, http: {status: 200}}
+)");
+  Outcome o = Parley(dir_,
+                     {"fuzz", "real/tls.yaml", "--targets",
+                      std::string(PARLEY_SOURCE_DIR) + "/scenarios/targets.yaml", "--time", "60s",
+                      "--runs", "30", "--out", "out"},
+                     std::chrono::seconds(120));
+  ::unsetenv("PARLEY_TLS_PKI");
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  const std::string report = ReadFile(dir_ / "out" / "report.md");
+  EXPECT_NE(report.find("- iterations: 30 "), std::string::npos) << report;
+  EXPECT_NE(report.find("was not reached): 0"), std::string::npos) << report;
+}
+
 TEST_F(RealTargets, AMissingChatLineFailsWithADiff) {
   Outcome o = Play(R"(name: missing line
 target: chat
