@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from ci.bench import (chat, fuzz, http_server, memory, netfuzz, parser, peers, profiles, runner,
-                      stream)
+from ci.bench import (chat, fuzz, http_server, https, memory, netfuzz, parser, peers, profiles,
+                      runner, stream)
 from ci.bench.build import build
 from ci.bench.context import ROOT, Context, log
 from ci.bench.peers import PeerError
@@ -23,8 +23,8 @@ from ci.bench.settings import Settings
 from ci.bench.table import print_table, write_outputs
 
 # Each section's module has run(ctx), which returns its rows, and TARGETS, what it needs built.
-SECTIONS = {"parser": parser, "http-server": http_server, "memory": memory, "chat": chat,
-            "runner": runner, "stream": stream, "fuzz": fuzz, "netfuzz": netfuzz}
+SECTIONS = {"parser": parser, "http-server": http_server, "https": https, "memory": memory,
+            "chat": chat, "runner": runner, "stream": stream, "fuzz": fuzz, "netfuzz": netfuzz}
 
 DESCRIPTION = """\
 Measures parley next to real peers, side by side in one run on this machine, and prints a table

@@ -267,8 +267,9 @@ http {{
 """
 
 
-def start_nginx(procs, workdir, workers, log):
-    """nginx with `workers` workers in `workdir`; returns (proc, port)."""
+def start_nginx(procs, workdir, workers, log, tls=None):
+    """nginx with `workers` workers in `workdir`; returns (proc, port). With `tls`, a pair
+    (certificate file, key file), it serves HTTPS with them."""
     workdir = Path(workdir)
     workdir.mkdir(parents=True, exist_ok=True)
     # Workers may run as another user (nobody) when started as root.
@@ -276,8 +277,16 @@ def start_nginx(procs, workdir, workers, log):
     port = free_port()
     nofile = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
     conf = workdir / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(workers=workers, dir=workdir, port=port, nofile=nofile,
-                                      connections=max(1024, nofile - 64)))
+    text = NGINX_CONF.format(workers=workers, dir=workdir, port=port, nofile=nofile,
+                             connections=max(1024, nofile - 64))
+    if tls:
+        text = text.replace("listen 127.0.0.1:%d reuseport;" % port,
+                            "listen 127.0.0.1:%d reuseport ssl;\n"
+                            "        ssl_certificate %s;\n"
+                            "        ssl_certificate_key %s;\n"
+                            "        ssl_protocols TLSv1.2 TLSv1.3;\n"
+                            "        ssl_session_cache shared:tls:10m;" % (port, tls[0], tls[1]))
+    conf.write_text(text)
     proc = procs.start("nginx", ["nginx", "-p", workdir, "-e", workdir / "error.log", "-c", conf],
                        log)
     wait_for_port(port, 10, proc)
@@ -285,10 +294,25 @@ def start_nginx(procs, workdir, workers, log):
 
 
 def start_http_server(procs, binary, threads, log, extra=()):
+    scheme = "https" if "--tls-cert" in extra else "http"
     proc, match = procs.start_ready(
         "http-server", [binary, "--host", "127.0.0.1", "--port", "0", "--threads", str(threads)]
-        + list(extra), log, r"^listening on http://127\.0\.0\.1:(\d+)$")
+        + list(extra), log, r"^listening on %s://127\.0\.0\.1:(\d+)$" % scheme)
     return proc, int(match.group(1))
+
+
+def make_certificate(workdir):
+    """A self-signed P-256 certificate for 127.0.0.1 in `workdir`: (cert file, key file)."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    os.chmod(workdir, 0o755)
+    cert, key = workdir / "cert.pem", workdir / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", str(key),
+                    "-out", str(cert)], check=True, capture_output=True, timeout=30)
+    os.chmod(key, 0o644)  # nginx's workers may run as another user
+    return cert, key
 
 
 def start_chat_server(procs, binary, log):
