@@ -329,6 +329,25 @@ steps:
   EXPECT_NE(transcript.find("> \"hello\\n\""), std::string::npos) << transcript;  // decrypted
 }
 
+// A peer that accepts and never answers the ClientHello: the handshake is bound by the step's
+// timeout.
+TEST_F(PlayerTlsTest, AStalledHandshakeIsBoundByTheStepTimeout) {
+  ScenarioResult r = Play(R"(name: stalled
+target: srv
+steps:
+  - connect: {name: c, tls: {ca: "${ca}"}, timeout: 300ms}
+)",
+                          [](tcp::socket socket) -> asio::awaitable<void> {
+                            co_await Pause(std::chrono::milliseconds(3000));
+                            socket.close();
+                          });
+  EXPECT_EQ(r.status, ScenarioResult::Status::kFailed);
+  EXPECT_NE(r.message.find("failed: the peer did not finish the handshake in time"),
+            std::string::npos)
+      << r.message;
+  EXPECT_LT(r.elapsed, std::chrono::milliseconds(2500));
+}
+
 TEST_F(PlayerTlsTest, AHandshakeWithAPeerThatDoesNotSpeakTlsFailsAsExpected) {
   ScenarioResult r = Play(R"(name: no tls
 target: srv

@@ -99,8 +99,8 @@ expect_contains "nc 505" "$version" "505 HTTP Version Not Supported"
 
 stop_server
 
-# HTTPS: curl with the certificate as its CA, openssl s_client typing raw HTTP, and plain HTTP
-# sent to the TLS port.
+# HTTPS: curl with the certificate as its CA, openssl s_client and ncat --ssl typing raw HTTP,
+# and plain HTTP sent to the TLS port.
 make_certificate
 start_server "$program" --tls-cert "$work/cert.pem" --tls-key "$work/key.pem" --idle-timeout 3s
 expect_contains "https ready line" "$url" "https://127.0.0.1:"
@@ -121,5 +121,11 @@ s_client=$(printf "$echo_request$echo_request" 1 2 | timeout 10 openssl s_client
   -alpn http/1.1 2>/dev/null || true)  # its status says how the server ended the connection
 expect_contains "s_client pipelined in order" \
   "$(echo "$s_client" | grep '^target:' | tr '\n' ' ')" "target: /echo?n=1 target: /echo?n=2"
+if command -v ncat >/dev/null; then
+  by_ncat=$(printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' | timeout 10 ncat --ssl --ssl-verify \
+    --ssl-trustfile "$work/cert.pem" --ssl-servername localhost "$host" "$port") ||
+    fail "ncat --ssl: exited with $?"
+  expect_contains "ncat --ssl" "$by_ncat" "<h1>Hola Mundo</h1>"
+fi
 stop_server
 echo "PASS: $checks checks against $url and plain http"
