@@ -6,8 +6,7 @@
 #include <boost/asio/ssl/error.hpp>
 #include <string>
 
-#include "targets/http/server/date_cache.h"
-#include "targets/http/server/response.h"
+#include "targets/http/server/request_handler.h"
 
 namespace parley::http {
 
@@ -16,16 +15,7 @@ bool AnswerPlainHttpOnTlsPort(const boost::system::error_code& handshake_error, 
       ERR_GET_REASON(static_cast<unsigned long>(handshake_error.value())) != SSL_R_HTTP_REQUEST) {
     return false;
   }
-  constexpr std::string_view kReason = "plain-http-on-tls-port";
-  DateCache dates;
-  std::string response;
-  ResponseHead head;
-  head.status = 400;
-  head.content_type = kTextType;
-  head.content_length = ErrorBodySize(kReason);
-  head.connection = ConnectionHeader::kClose;
-  AppendResponseHead(head, dates.Now(), response);
-  AppendErrorBody(kReason, response);
+  const std::string response = ClosingErrorResponse(400, "plain-http-on-tls-port");
   boost::system::error_code ignored;
   socket.non_blocking(true, ignored);
   socket.write_some(boost::asio::buffer(response), ignored);

@@ -1,6 +1,8 @@
 #include "targets/http/server/request_handler.h"
 
+#include "targets/http/server/date_cache.h"
 #include "targets/http/server/request_path.h"
+#include "targets/http/server/response.h"
 
 namespace parley::http {
 
@@ -71,6 +73,19 @@ void RequestHandler::Route(const RequestHead& head, std::string& path, Reply& re
     case LookupStatus::kNotFound:
       return Fail(404, "not-found", reply);
   }
+}
+
+std::string ClosingErrorResponse(int status, std::string_view reason) {
+  DateCache dates;
+  std::string response;
+  ResponseHead head;
+  head.status = status;
+  head.content_type = kTextType;
+  head.content_length = ErrorBodySize(reason);
+  head.connection = ConnectionHeader::kClose;
+  AppendResponseHead(head, dates.Now(), response);
+  AppendErrorBody(reason, response);
+  return response;
 }
 
 }  // namespace parley::http

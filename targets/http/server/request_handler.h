@@ -54,6 +54,11 @@ class RequestHandler {
   const StaticFiles* files_;
 };
 
+// A whole error response ("error: <reason>" as text, "Connection: close", dated now) for a
+// connection that has no session to answer it: over --max-connections, plain HTTP on the TLS
+// port.
+std::string ClosingErrorResponse(int status, std::string_view reason);
+
 }  // namespace parley::http
 
 #endif  // PARLEY_TARGETS_HTTP_SERVER_REQUEST_HANDLER_H_

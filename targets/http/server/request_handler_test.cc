@@ -108,5 +108,14 @@ TEST(HttpServerRequestHandler, StaticFiles) {
   fs::remove_all(root);
 }
 
+TEST(HttpServerRequestHandler, ClosingErrorResponseIsWholeAndCloses) {
+  const std::string r = ClosingErrorResponse(503, "too-many-connections");
+  EXPECT_TRUE(r.starts_with("HTTP/1.1 503 Service Unavailable\r\n")) << r;
+  EXPECT_NE(r.find("\r\nContent-Length: 28\r\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("\r\nConnection: close\r\n"), std::string::npos) << r;
+  EXPECT_NE(r.find("\r\nDate: "), std::string::npos) << r;
+  EXPECT_TRUE(r.ends_with("\r\n\r\nerror: too-many-connections\n")) << r;
+}
+
 }  // namespace
 }  // namespace parley::http

@@ -7,8 +7,7 @@
 #include <string>
 #include <thread>
 
-#include "targets/http/server/date_cache.h"
-#include "targets/http/server/response.h"
+#include "targets/http/server/request_handler.h"
 
 namespace parley::http {
 
@@ -129,16 +128,7 @@ void Server::OnAccept(const error_code& ec, Socket socket, Worker& worker) {
 
 // Over --max-connections: a best-effort 503 without waiting, then close.
 void Server::Reject(Socket& socket) {
-  constexpr std::string_view kReason = "too-many-connections";
-  DateCache dates;
-  std::string response;
-  ResponseHead head;
-  head.status = 503;
-  head.content_type = kTextType;
-  head.content_length = ErrorBodySize(kReason);
-  head.connection = ConnectionHeader::kClose;
-  AppendResponseHead(head, dates.Now(), response);
-  AppendErrorBody(kReason, response);
+  const std::string response = ClosingErrorResponse(503, "too-many-connections");
   error_code ignored;
   socket.non_blocking(true, ignored);
   socket.write_some(asio::buffer(response), ignored);
