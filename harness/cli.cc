@@ -24,6 +24,7 @@
 #include "harness/fuzz_command.h"
 #include "harness/play/runner.h"
 #include "harness/play/target_pool.h"
+#include "harness/record_command.h"
 #include "harness/report/console_report.h"
 #include "harness/report/json_report.h"
 #include "harness/report/junit_report.h"
@@ -48,6 +49,7 @@ commands:
   validate       load and check every scenario without playing
   export-seeds   write every send payload to files, as fuzzing seeds
   fuzz           mutate the scenarios' sends against their targets: a fuzz campaign
+  record         a recording proxy: what clients and a server say becomes a scenario
 
 PATHS are scenario files or folders (searched for *.yaml); default: scenarios
 'parley COMMAND --help' shows the options of a command; docs/runner.md has the details.
@@ -255,6 +257,7 @@ int RunParley(int argc, char** argv) {
     if (command == "validate") return CommandValidate(args);
     if (command == "export-seeds") return CommandExportSeeds(args);
     if (command == "fuzz") return CommandFuzz(args);
+    if (command == "record") return CommandRecord(args);
     std::fprintf(stderr, "parley: unknown command '%s'\n%s", command.c_str(), kUsage);
     return kExitUsage;
   } catch (const po::error& e) {
