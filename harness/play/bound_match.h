@@ -25,6 +25,11 @@ class BoundMatch {
   // True when `text` matches; then appends the regex groups, in order, to `*groups` (if given).
   bool Matches(std::string_view text, std::vector<std::string>* groups = nullptr) const;
 
+  // Searches `text` for the first place that matches: exact and contains look for the text,
+  // a regex for its leftmost match, any_of for the alternative found first. On success sets
+  // `*end` to the offset just after the match and appends the groups (if `groups` is given).
+  bool Find(std::string_view text, std::size_t* end, std::vector<std::string>* groups) const;
+
   // "exactly "x"", "containing "x"", "matching /x/": for messages.
   std::string Describe() const;
 
@@ -36,8 +41,10 @@ class BoundMatch {
 
  private:
   TextMatch::Kind kind_ = TextMatch::Kind::kExact;
+  bool ignore_case_ = false;
   std::string text_;  // the pattern with its variables substituted
   std::optional<Regex> regex_;
+  std::vector<BoundMatch> any_of_;
 };
 
 // Binds each match of `matches`; nullopt on the first that fails.

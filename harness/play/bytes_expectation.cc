@@ -143,6 +143,40 @@ class ContainsExpectation : public Expectation {
   std::uint64_t dropped_ = 0;  // bytes consumed while searching
 };
 
+// Text matching a regex (or text in either case, or one of several) arrives, after anything:
+// `contains: {regex: ...}`. The bytes since the last consumed one are searched again as more
+// arrive (a match may span reads), and consumed up to the end of the match.
+class StreamMatchExpectation : public Expectation {
+ public:
+  explicit StreamMatchExpectation(BoundMatch match) : match_(std::move(match)) {}
+
+  Verdict Judge(Inbox& inbox, HttpExchange&) override {
+    const std::string_view got = inbox.bytes();
+    std::size_t end = 0;
+    std::vector<std::string> groups;
+    if (match_.Find(got, &end, &groups)) {
+      inbox.Consume(end);
+      return Verdict::Pass(std::move(groups));
+    }
+    if (!inbox.open()) {
+      return Verdict::Fail(inbox.DescribeEnd() + " before text " + match_.Describe() +
+                           " arrived; received " + ShowTail(got, kShown, got.size()));
+    }
+    return Verdict::Wait();
+  }
+
+  std::string DescribeTimeout(const Inbox& inbox, const HttpExchange&,
+                              Duration waited) const override {
+    return "no text " + match_.Describe() + " arrived within " + FormatDuration(waited) +
+           "; received " +
+           (inbox.empty() ? std::string("nothing") : ShowTail(inbox.bytes(), kShown, inbox.size()));
+  }
+
+ private:
+  static constexpr std::size_t kShown = 300;
+  BoundMatch match_;
+};
+
 // The next UDP datagram, whole: matched as text, or compared as exact bytes.
 class DatagramExpectation : public Expectation {
  public:
@@ -192,6 +226,11 @@ std::unique_ptr<Expectation> BindBytes(const ExpectStep& expect, const Variables
     auto text = BoundMatch::Bind(expect.lines[0], vars, error);
     if (!text) return nullptr;
     return std::make_unique<DatagramExpectation>(std::move(text), "");
+  }
+  if (expect.kind == ExpectStep::Kind::kContains && !expect.lines.empty()) {
+    auto match = BoundMatch::Bind(expect.lines[0], vars, error);
+    if (!match) return nullptr;
+    return std::make_unique<StreamMatchExpectation>(std::move(*match));
   }
   if (expect.kind == ExpectStep::Kind::kBytes) {
     auto expected = PayloadReader::Open(expect.bytes, vars, error);

@@ -101,6 +101,86 @@ TEST(LineExpectation, RegexCapturesAndContains) {
   EXPECT_EQ(Whole("line: {contains: come}", "welcome\n").kind, Verdict::Kind::kPass);
 }
 
+TEST(LineExpectation, IgnoreCaseAppliesToExactContainsAndRegex) {
+  EXPECT_EQ(Whole("line: {exact: 'PONG :x', ignore_case: true}", "pong :X\n").kind,
+            Verdict::Kind::kPass);
+  EXPECT_EQ(Whole("line: {exact: 'PONG :x'}", "pong :x\n").kind, Verdict::Kind::kFail);
+  EXPECT_EQ(Whole("line: {contains: 'welcome', ignore_case: true}", "* WELCOME guest1\n").kind,
+            Verdict::Kind::kPass);
+  EXPECT_EQ(Whole("line: {regex: '^hello (\\w+)$', ignore_case: true}", "HELLO Bob\n").kind,
+            Verdict::Kind::kPass);
+  Verdict miss = Whole("line: {exact: 'PONG', ignore_case: true}", "PING\n");
+  ASSERT_EQ(miss.kind, Verdict::Kind::kFail);
+  EXPECT_NE(miss.message.find("exactly \"PONG\" (ignoring case)"), std::string::npos)
+      << miss.message;
+}
+
+TEST(LineExpectation, AnyOfPassesOnEitherAlternativeAndCapturesItsGroups) {
+  const std::string spec =
+      "line: {any_of: [{regex: '^:\\S+ (376) '}, {regex: '^:\\S+ (422) '}]}, capture: code";
+  Verdict end_of_motd = Whole(spec, ":irc.local 376 a :End of MOTD\n");
+  ASSERT_EQ(end_of_motd.kind, Verdict::Kind::kPass) << end_of_motd.message;
+  EXPECT_EQ(end_of_motd.captures, std::vector<std::string>{"376"});
+  Verdict no_motd = Whole(spec, ":irc.local 422 a :MOTD File is missing\n");
+  ASSERT_EQ(no_motd.kind, Verdict::Kind::kPass);
+  EXPECT_EQ(no_motd.captures, std::vector<std::string>{"422"});
+  Verdict neither = Whole(spec, ":irc.local 375 a :- Message of the day\n");
+  ASSERT_EQ(neither.kind, Verdict::Kind::kFail);
+  EXPECT_NE(neither.message.find("one of: matching"), std::string::npos) << neither.message;
+}
+
+TEST(LineExpectation, SkipDropsOtherLinesUntilOneMatches) {
+  Judging j("line: {regex: ' 001 '}, skip: 5");
+  EXPECT_EQ(j.Add(":irc NOTICE * :*** Looking up your hostname\n").kind, Verdict::Kind::kWait);
+  EXPECT_EQ(j.Add(":irc NOTICE * :*** Found your hostname\n:irc 001 alice :Welcome\nrest").kind,
+            Verdict::Kind::kPass);
+  EXPECT_EQ(j.inbox().bytes(), "rest");
+}
+
+TEST(LineExpectation, SkipHasABoundAndShowsTheSkippedLines) {
+  Verdict v = Whole("line: 'wanted', skip: 2", "a\nb\nc\nwanted\n");
+  ASSERT_EQ(v.kind, Verdict::Kind::kFail);
+  EXPECT_EQ(v.message,
+            "no line exactly \"wanted\" among 2 skipped lines and the next\n"
+            "skipped 2 lines:\n  \"a\"\n  \"b\"\n  next: \"c\"");
+  Judging waiting("line: 'wanted', skip: true");
+  for (int i = 0; i < 12; ++i)
+    waiting.Add("line " + std::to_string(i) + "\n");
+  std::string timeout = waiting.Timeout(Duration(500));
+  EXPECT_NE(timeout.find("no line exactly \"wanted\" arrived within 500ms"), std::string::npos)
+      << timeout;
+  EXPECT_NE(timeout.find("skipped 12 lines, the last 10:\n  \"line 2\""), std::string::npos)
+      << timeout;
+  Verdict closed = Whole("line: 'wanted', skip: 3", "x\n", Inbox::End::kClosed);
+  ASSERT_EQ(closed.kind, Verdict::Kind::kFail);
+  EXPECT_NE(closed.message.find("skipped 1 line:\n  \"x\""), std::string::npos) << closed.message;
+}
+
+TEST(ContainsExpectation, RegexMatchesAcrossReadsAndConsumesThroughTheMatch) {
+  Judging j("contains: {regex: 'id=(\\d+);'}, capture: id");
+  EXPECT_EQ(j.Add("header\r\nid=12").kind, Verdict::Kind::kWait);
+  Verdict v = j.Add("34; tail");
+  ASSERT_EQ(v.kind, Verdict::Kind::kPass);
+  EXPECT_EQ(v.captures, std::vector<std::string>{"1234"});
+  EXPECT_EQ(j.inbox().bytes(), " tail");
+}
+
+TEST(ContainsExpectation, TextInEitherCaseAndAnyOf) {
+  EXPECT_EQ(Whole("contains: {text: 'hola mundo', ignore_case: true}", "<h1>Hola Mundo</h1>").kind,
+            Verdict::Kind::kPass);
+  EXPECT_EQ(LeftAfter("contains: {any_of: [{regex: 'b+'}, 'cc']}", "aaccbbb!"), "bbb!");
+  Verdict closed = Whole("contains: {regex: 'never'}", "something else", Inbox::End::kClosed);
+  ASSERT_EQ(closed.kind, Verdict::Kind::kFail);
+  EXPECT_NE(closed.message.find("before text matching /never/ arrived; received"),
+            std::string::npos)
+      << closed.message;
+  Judging waiting("contains: {regex: 'x{3}', ignore_case: true}");
+  waiting.Add("xx");
+  EXPECT_EQ(waiting.Timeout(Duration(1000)),
+            "no text matching /x{3}/i arrived within 1s; received \"xx\"");
+  EXPECT_EQ(waiting.Add("X").kind, Verdict::Kind::kPass);
+}
+
 TEST(LineExpectation, RegexValuesAreQuoted) {
   Variables vars;
   vars.Set("nick", "a.b");

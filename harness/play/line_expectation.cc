@@ -1,4 +1,5 @@
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "harness/play/bound_match.h"
@@ -35,12 +36,25 @@ std::vector<int> PairUp(const std::vector<std::vector<bool>>& matches, std::size
 class LineExpectation : public Expectation {
  public:
   LineExpectation(const ExpectStep& expect, std::vector<BoundMatch> matches)
-      : kind_(expect.kind), any_order_(expect.any_order), matches_(std::move(matches)) {}
+      : kind_(expect.kind),
+        any_order_(expect.any_order),
+        skip_(expect.skip),
+        matches_(std::move(matches)) {}
 
   Verdict Judge(Inbox& inbox, HttpExchange&) override {
     std::string_view line;
     std::size_t next = 0;
     while (lines_.size() < matches_.size() && inbox.NextLine(offset_, &scanned_, &line, &next)) {
+      if (skip_ > 0 && !matches_[0].Matches(line)) {
+        if (skipped_ == skip_) {
+          return Verdict::Fail("no line " + matches_[0].Describe() + " among " +
+                               std::to_string(skip_) + " skipped lines and the next" +
+                               SkippedLines() + "\n  next: " + ShowBytes(line));
+        }
+        Skip(line);
+        offset_ = next;
+        continue;
+      }
       std::string failure = any_order_ ? Tally(line) : Compare(line);
       if (!failure.empty()) return Verdict::Fail(failure);
       lines_.push_back({static_cast<std::size_t>(line.data() - inbox.bytes().data()), line.size()});
@@ -56,7 +70,7 @@ class LineExpectation : public Expectation {
     if (wanted == 1 && !rest.empty() && matches_[0].kind() == TextMatch::Kind::kExact) {
       message += "\n" + matches_[0].ExplainMismatch(rest);
     }
-    return Verdict::Fail(message);
+    return Verdict::Fail(message + SkippedLines());
   }
 
   std::string DescribeTimeout(const Inbox& inbox, const HttpExchange&,
@@ -64,7 +78,9 @@ class LineExpectation : public Expectation {
     const std::string within = " within " + FormatDuration(waited);
     const std::string_view rest = inbox.bytes().substr(offset_);
     std::string message;
-    if (kind_ == ExpectStep::Kind::kLines) {
+    if (skipped_ > 0) {
+      message = "no line " + matches_[0].Describe() + " arrived" + within;
+    } else if (kind_ == ExpectStep::Kind::kLines) {
       message = "only " + std::to_string(lines_.size()) + " of " + std::to_string(matches_.size()) +
                 " expected lines arrived" + within;
     } else if (inbox.empty()) {
@@ -77,7 +93,7 @@ class LineExpectation : public Expectation {
           "no complete line arrived" + within + " (expected a line " + matches_[0].Describe() + ")";
     }
     if (!rest.empty()) message += "\nan unfinished line arrived: " + ShowBytes(rest);
-    return message;
+    return message + SkippedLines();
   }
 
  private:
@@ -85,6 +101,29 @@ class LineExpectation : public Expectation {
     std::size_t offset;
     std::size_t size;
   };
+
+  static constexpr std::size_t kShownSkipped = 10;
+
+  // Drops a line that `skip` allows before the expected one; the last few are kept to show.
+  void Skip(std::string_view line) {
+    ++skipped_;
+    if (shown_skipped_.size() == kShownSkipped) shown_skipped_.erase(shown_skipped_.begin());
+    shown_skipped_.emplace_back(line.substr(0, 200));
+  }
+
+  // "; skipped 12 lines, the last 10: ..." or "".
+  std::string SkippedLines() const {
+    if (skipped_ == 0) return "";
+    std::string text =
+        "\nskipped " + std::to_string(skipped_) + " line" + (skipped_ == 1 ? "" : "s");
+    if (skipped_ > shown_skipped_.size()) {
+      text += ", the last " + std::to_string(shown_skipped_.size());
+    }
+    text += ":";
+    for (const std::string& line : shown_skipped_)
+      text += "\n  " + ShowBytes(line);
+    return text;
+  }
 
   // In order: the next line must match the next expected one.
   std::string Compare(std::string_view line) {
@@ -139,7 +178,10 @@ class LineExpectation : public Expectation {
 
   ExpectStep::Kind kind_;
   bool any_order_;
+  std::size_t skip_;  // lines that may be dropped before the (one) expected line
   std::vector<BoundMatch> matches_;
+  std::size_t skipped_ = 0;
+  std::vector<std::string> shown_skipped_;          // the last few skipped lines, for messages
   std::vector<Span> lines_;                         // the lines found so far
   std::vector<std::vector<bool>> matches_of_line_;  // any order: [line][expectation]
   std::vector<std::string> captures_;               // in order: groups so far

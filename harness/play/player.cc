@@ -5,6 +5,7 @@
 
 #include "harness/play/expectation.h"
 #include "harness/play/tls_play.h"
+#include "harness/scenario/generated_values.h"
 #include "harness/scenario/payload.h"
 
 namespace parley::harness {
@@ -57,6 +58,7 @@ void Player::Interrupt() {
 
 asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repeat) {
   scenario_ = &scenario;
+  repeat_ = repeat;
   started_ = Clock::now();
   ScenarioResult result;
   result.scenario = &scenario;
@@ -113,6 +115,7 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
       result.status = ScenarioResult::Status::kInterrupted;
       result.message = "interrupted";
       result.failed_at = step.where;
+      result.failed_file = step.file;
       result.failed_step = step.keyword;
       break;
     }
@@ -133,6 +136,7 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
       result.status = ScenarioResult::Status::kFailed;
       result.message = failure;
       result.failed_at = step.where;
+      result.failed_file = step.file;
       result.failed_step = step.keyword;
       result.failed_connection = CurrentConnection(step);
       break;
@@ -210,7 +214,7 @@ std::optional<std::string> Player::ProvidedValue(const std::string& name) const 
     }
   }
   if (const std::string* value = options_->variables.Find(name)) return *value;
-  return std::nullopt;
+  return GenerateValue(name, repeat_);
 }
 
 std::string Player::CurrentConnection(const Step& step) const {

@@ -108,6 +108,7 @@ class Player {
   Deadlines deadlines_;
   bool own_deadlines_ = false;  // disarmed when the scenario ends
   const Scenario* scenario_ = nullptr;
+  int repeat_ = 0;  // which play of the scenario (--repeat), 0-based
   TimePoint started_;
   Variables vars_;
   std::map<std::string, std::shared_ptr<Connection>> connections_;

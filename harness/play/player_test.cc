@@ -246,6 +246,22 @@ steps:
   EXPECT_FALSE(r.targets[0].own);
 }
 
+TEST_F(PlayerTest, GeneratedValuesLineEndingsAndSkippedLines) {
+  ScenarioResult r = Play(R"(name: generated values
+target: srv
+vars: {id: "${unique}"}
+steps:
+  - connect: {name: a, line_ending: lf}
+  - send: {on: a, text: "${id} ${repeat} ${random.hex4}"}
+  - expect: {on: a, line: {regex: '^echo: (u[0-9a-f]{7}) 1 ([0-9a-f]{4})$'}, skip: 1,
+             capture: [seen, random]}
+  - send: {on: a, text: "${seen} ${random.hex4}"}
+  - expect: {on: a, line: {exact: "ECHO: ${id} ${random}", ignore_case: true}}
+)",
+                          LinePeer);
+  EXPECT_EQ(r.status, ScenarioResult::Status::kPassed) << r.message;
+}
+
 // A line protocol with STARTTLS: "STARTTLS" is answered "220 go ahead" and TLS begins; then
 // each line is answered "secret: LINE", and "bye" ends TCP without close_notify (truncation).
 Peer StartTlsPeer(asio::ssl::context& context) {

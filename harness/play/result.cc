@@ -4,7 +4,8 @@ namespace parley::harness {
 
 std::string ScenarioResult::Location() const {
   SourcePosition at = failed_at ? *failed_at : scenario->where;
-  return scenario->file + ":" + std::to_string(at.line);
+  return (failed_at && !failed_file.empty() ? failed_file : scenario->file) + ":" +
+         std::to_string(at.line);
 }
 
 std::string ScenarioResult::DisplayName() const {

@@ -32,6 +32,7 @@ struct ScenarioResult {
   std::string message;
   // The failing step, when there is one.
   std::optional<SourcePosition> failed_at;
+  std::string failed_file;        // the file of the failing step: the scenario's or an included one
   std::string failed_step;        // its keyword
   std::string failed_connection;  // the connection it was about, if any
   std::chrono::nanoseconds elapsed{0};

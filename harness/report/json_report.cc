@@ -91,6 +91,7 @@ std::string JsonReport(const std::vector<ScenarioResult>& results, std::chrono::
     if (r.failed_at) {
       out += ", \"failed_at\": {\"line\": " + std::to_string(r.failed_at->line) +
              ", \"column\": " + std::to_string(r.failed_at->column) +
+             (r.failed_file.empty() ? "" : ", \"file\": " + JsonString(r.failed_file)) +
              ", \"step\": " + JsonString(r.failed_step) +
              ", \"connection\": " + JsonString(r.failed_connection) + "}";
     }

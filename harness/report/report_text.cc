@@ -60,7 +60,9 @@ std::string FailureDetails(const ScenarioResult& result, bool all_transcripts,
                            const Colors& colors) {
   std::string out;
   if (result.failed_at) {
-    out += "  at " + result.scenario->file + ":" + std::to_string(result.failed_at->line) + ":" +
+    const std::string& file =
+        result.failed_file.empty() ? result.scenario->file : result.failed_file;
+    out += "  at " + file + ":" + std::to_string(result.failed_at->line) + ":" +
            std::to_string(result.failed_at->column) + " (" + result.failed_step +
            (result.failed_connection.empty() ? "" : " on " + result.failed_connection) + ")\n";
   } else {

@@ -1,6 +1,7 @@
 #include "harness/scenario/expect_loader.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -30,31 +31,71 @@ bool ValidHeaderName(std::string_view name) {
 
 }  // namespace
 
+namespace {
+
+// `any_of: [match, ...]`: the alternatives, each a text match of its own. Capture takes groups
+// by position, so every alternative must have as many.
+void LoadAlternatives(const YamlNode& list, std::string_view what, bool ignore_case,
+                      LoadScope& scope, TextMatch* m) {
+  if (!list.is_sequence() || list.items.size() < 2) {
+    Fail(list, "'any_of' must list at least two alternatives");
+  }
+  for (const YamlNode& item : list.items) {
+    TextMatch alternative = LoadTextMatch(item, what, scope);
+    if (ignore_case) alternative.ignore_case = true;
+    if (alternative.kind == TextMatch::Kind::kRegex && ignore_case && alternative.compiled) {
+      std::string error;
+      alternative.compiled = Regex::Compile(alternative.compiled->pattern(), &error, true);
+    }
+    if (!m->any_of.empty() && alternative.groups != m->groups) {
+      Fail(item,
+           "every alternative of 'any_of' needs as many regex groups (capture takes them "
+           "by position): the first has " +
+               std::to_string(m->groups) + ", this one " + std::to_string(alternative.groups));
+    }
+    m->groups = alternative.groups;
+    m->any_of.push_back(std::move(alternative));
+  }
+}
+
+}  // namespace
+
 TextMatch LoadTextMatch(const YamlNode& node, std::string_view what, LoadScope& scope) {
   TextMatch m;
   m.where = PositionOf(node);
   const YamlNode* pattern = &node;
   if (node.is_map()) {
-    CheckKeys(node, {"exact", "contains", "regex"}, what);
-    if (node.entries.size() != 1) {
-      Fail(node, std::string(what) + " takes one of exact, contains or regex");
+    CheckKeys(node, {"exact", "contains", "regex", "any_of", "ignore_case"}, what);
+    if (const YamlNode* ic = node.Find("ignore_case")) {
+      m.ignore_case = RequireBool(*ic, "'ignore_case'");
     }
-    const std::string& kind = node.entries[0].first.scalar;
-    pattern = &node.entries[0].second;
+    const std::size_t kinds = node.entries.size() - (node.Find("ignore_case") != nullptr ? 1 : 0);
+    if (kinds != 1) {
+      Fail(node, std::string(what) + " takes one of exact, contains, regex or any_of");
+    }
+    const YamlEntry& entry =
+        node.entries[0].first.scalar == "ignore_case" ? node.entries[1] : node.entries[0];
+    const std::string& kind = entry.first.scalar;
+    pattern = &entry.second;
+    if (kind == "any_of") {
+      m.kind = TextMatch::Kind::kAnyOf;
+      LoadAlternatives(*pattern, what, m.ignore_case, scope, &m);
+      return m;
+    }
     m.kind = kind == "regex"      ? TextMatch::Kind::kRegex
              : kind == "contains" ? TextMatch::Kind::kContains
                                   : TextMatch::Kind::kExact;
     m.where = PositionOf(*pattern);
   } else if (!node.is_scalar()) {
     Fail(node, std::string(what) +
-                   " must be a string or a mapping with exact, contains or "
-                   "regex, not " +
+                   " must be a string or a mapping with exact, contains, regex or any_of, not " +
                    DescribeKind(node));
   }
   m.pattern = scope.ReadTemplate(*pattern, what, m.kind != TextMatch::Kind::kRegex);
   if (m.kind == TextMatch::Kind::kRegex) {
     std::string error;
-    auto re = Regex::Compile(m.pattern.RenderWith([](const std::string&) { return "x"; }), &error);
+    auto re = Regex::Compile(m.pattern.RenderWith([](const std::string&) { return "x"; }), &error,
+                             m.ignore_case);
     if (!re) Fail(*pattern, "bad regex: " + error);
     m.groups = re->groups();
     if (!m.pattern.has_variables()) m.compiled = std::move(re);
@@ -197,6 +238,24 @@ void LoadDatagram(const YamlNode& value, bool udp, LoadScope& scope, ExpectStep*
   }
 }
 
+// `contains`: bytes (a payload), or text matched in the stream: a mapping with `regex`,
+// `any_of` or `ignore_case` (with `text` for plain text in either case).
+void LoadContains(const YamlNode& value, LoadScope& scope, ExpectStep* e) {
+  const bool text_match =
+      value.is_map() && (value.Find("regex") != nullptr || value.Find("any_of") != nullptr ||
+                         value.Find("ignore_case") != nullptr);
+  if (!text_match) {
+    e->bytes = LoadPayloadValue(value, "'contains'", scope);
+    return;
+  }
+  CheckKeys(value, {"regex", "any_of", "text", "ignore_case"}, "'contains'");
+  YamlNode match = value;  // `text` is what a text match calls `contains`
+  for (YamlEntry& entry : match.entries) {
+    if (entry.first.scalar == "text") entry.first.scalar = "contains";
+  }
+  e->lines.push_back(LoadTextMatch(match, "'contains'", scope));
+}
+
 // The value under the kind's key, `found`.
 void LoadWhat(const YamlNode& node, const char* found, LoadScope& scope, ExpectStep* e) {
   const YamlNode& value = *node.Find(found);
@@ -210,8 +269,10 @@ void LoadWhat(const YamlNode& node, const char* found, LoadScope& scope, ExpectS
       LoadLines(node, value, scope, e);
       break;
     case Kind::kBytes:
-    case Kind::kContains:
       e->bytes = LoadPayloadValue(value, quoted, scope);
+      break;
+    case Kind::kContains:
+      LoadContains(value, scope, e);
       break;
     case Kind::kDatagram:
       LoadDatagram(value, udp, scope, e);
@@ -283,6 +344,22 @@ void LoadCapture(const YamlNode& node, LoadScope& scope, ExpectStep* e) {
     scope.Define(name);
 }
 
+// `skip: N` (or `true`: up to kDefaultSkip): lines that may come before the expected one.
+void LoadSkipLines(const YamlNode& skip, ExpectStep* e) {
+  constexpr std::int64_t kDefaultSkip = 1000;
+  if (e->kind != Kind::kLine) {
+    Fail(skip, "'skip' belongs with 'line': it drops other lines until one matches");
+  }
+  const bool is_bool =
+      skip.is_scalar() && !skip.quoted && (skip.scalar == "true" || skip.scalar == "false");
+  if (is_bool) {
+    if (!RequireBool(skip, "'skip'")) Fail(skip, "'skip: false' skips nothing; remove it");
+    e->skip = kDefaultSkip;
+    return;
+  }
+  e->skip = static_cast<std::size_t>(RequireInt(skip, "'skip'", 1, 1000000));
+}
+
 }  // namespace
 
 ExpectStep LoadExpect(const YamlNode& node, Step* step, LoadScope& scope) {
@@ -291,7 +368,7 @@ ExpectStep LoadExpect(const YamlNode& node, Step* step, LoadScope& scope) {
   }
   CheckKeys(node, {"on",      "line",   "lines",   "any_order", "bytes",   "contains", "datagram",
                    "silence", "closed", "reset",   "http",      "tls",     "exit",     "never",
-                   "for",     "target", "capture", "invariant", "timeout", "retry"},
+                   "for",     "target", "capture", "invariant", "timeout", "retry",    "skip"},
             "'expect'");
   ExpectStep e;
   const char* found = LoadKind(node, &e);
@@ -300,6 +377,7 @@ ExpectStep LoadExpect(const YamlNode& node, Step* step, LoadScope& scope) {
     Fail(*node.Find("any_order"), "'any_order' belongs with 'lines'");
   }
   LoadWhat(node, found, scope, &e);
+  if (const YamlNode* skip = node.Find("skip")) LoadSkipLines(*skip, &e);
   if (const YamlNode* capture = node.Find("capture")) LoadCapture(*capture, scope, &e);
   if (const YamlNode* inv = node.Find("invariant")) {
     e.invariant = RequireBool(*inv, "'invariant'");

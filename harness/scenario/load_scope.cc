@@ -1,5 +1,6 @@
 #include "harness/scenario/load_scope.h"
 
+#include "harness/scenario/generated_values.h"
 #include "harness/scenario/yaml_checks.h"
 
 namespace parley::harness {
@@ -21,7 +22,7 @@ std::string NotATargetField(const std::string& name) {
 }  // namespace
 
 LoadScope::LoadScope(const LoadOptions& options, Scenario* scenario)
-    : scenario_(scenario), check_files_(options.check_files) {
+    : scenario_(scenario), check_files_(options.check_files), limits_(options.limits) {
   for (const std::string& name : options.variables)
     Define(name);
   for (const char* name : {"scenario.name", "scenario.file", "scenario.dir"})
@@ -39,6 +40,9 @@ void LoadScope::CheckVariables(const Template& t, const YamlNode& at) {
     if (!part.is_variable) continue;
     const std::string& name = part.text;
     if (defined_.count(name) != 0 || name.starts_with("env.")) continue;
+    std::string generated_error;
+    if (IsGeneratedName(name, &generated_error)) continue;
+    if (!generated_error.empty()) Fail(at, generated_error);
     if (name.starts_with("targets.")) {
       target_references_.emplace_back(name, PositionOf(at));
       continue;
@@ -78,13 +82,14 @@ void LoadScope::UseFreshTarget(const std::string& name, SourcePosition at) {
   }
 }
 
-void LoadScope::Open(const std::string& name, Transport transport, int line, const YamlNode& at) {
+void LoadScope::Open(const std::string& name, Transport transport, int line, const YamlNode& at,
+                     std::string line_ending) {
   Connection& connection = connections_[name];
   if (connection.open) {
     Fail(at, "connection '" + name + "' is already open (since line " +
                  std::to_string(connection.line) + "); close it before connecting again");
   }
-  connection = {true, false, transport, line, 0};
+  connection = {true, false, transport, line, 0, std::move(line_ending)};
 }
 
 std::string LoadScope::UseConnection(const YamlNode& action, bool for_writing) {

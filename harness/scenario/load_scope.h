@@ -33,8 +33,11 @@ class LoadScope {
   LoadScope& operator=(const LoadScope&) = delete;
 
   const Scenario& scenario() const { return *scenario_; }
-  // Whether payload files must exist (LoadOptions::check_files).
+  // Whether payload files must exist (LoadOptions::check_files); included files are read only
+  // when it is set.
   bool check_files() const { return check_files_; }
+  // How much YAML an included file may hold.
+  const YamlLimits& limits() const { return limits_; }
 
   // --- variables
   void Define(const std::string& name) { defined_.insert(name); }
@@ -53,7 +56,9 @@ class LoadScope {
 
   // --- connections
   // Opens connection `name` (step at `line`); fails at `at` when it is open already.
-  void Open(const std::string& name, Transport transport, int line, const YamlNode& at);
+  // `line_ending` ("\r\n", "\n" or "") is appended to the connection's text sends.
+  void Open(const std::string& name, Transport transport, int line, const YamlNode& at,
+            std::string line_ending = "");
   // The open connection a step acts on: `on` in the mapping `action`, or the only open
   // connection when `on` is left out. With `for_writing`, it must not be shut down for writing.
   std::string UseConnection(const YamlNode& action, bool for_writing);
@@ -62,6 +67,10 @@ class LoadScope {
   std::string UseNamedConnection(const YamlNode& action);
   // REQUIRES: `name` came from UseConnection or UseNamedConnection.
   Transport TransportOf(const std::string& name) const { return connections_.at(name).transport; }
+  // REQUIRES: as TransportOf. The connection's `line_ending`, "" when it has none.
+  const std::string& LineEndingOf(const std::string& name) const {
+    return connections_.at(name).line_ending;
+  }
   // Fails at `at` when `name` is paused: nothing more arrives on it to expect.
   void RequireReading(const std::string& name, const YamlNode& at) const;
   // Pauses (or resumes) reading `name` at `line`; fails at `at` when it is paused already (or
@@ -82,6 +91,7 @@ class LoadScope {
     Transport transport = Transport::kTcp;
     int line = 0;         // where it was last opened or closed
     int paused_line = 0;  // where it was paused; 0 while it is read
+    std::string line_ending;
   };
 
   void CheckVariables(const Template& t, const YamlNode& at);
@@ -91,6 +101,7 @@ class LoadScope {
 
   Scenario* scenario_;
   bool check_files_;
+  YamlLimits limits_;
   std::set<std::string> defined_;
   std::map<std::string, Connection> connections_;
   // ${targets.NAME.FIELD} references, checked once every target is known.

@@ -5,8 +5,8 @@
 #include <fstream>
 #include <map>
 
+#include "harness/scenario/include_loader.h"
 #include "harness/scenario/load_scope.h"
-#include "harness/scenario/step_loader.h"
 #include "harness/scenario/yaml_checks.h"
 
 namespace parley::harness {
@@ -90,8 +90,7 @@ void LoadSteps(const YamlNode& scenario, LoadScope& scope, Scenario* s) {
   if (!steps->is_sequence() || steps->items.empty()) {
     Fail(*steps, "'steps' must be a list of at least one step");
   }
-  for (const YamlNode& step : steps->items)
-    s->steps.push_back(LoadStep(step, scope));
+  LoadStepList(*steps, scope, &s->steps);
   scope.Finish();
 }
 
@@ -176,7 +175,7 @@ LoadResult LoadScenarios(std::string_view text, std::string_view file,
     }
   } catch (const YamlFailure& f) {
     result.scenarios.clear();
-    result.error = LoadError{file_name, f.line, f.column, f.message};
+    result.error = LoadError{f.file.empty() ? file_name : f.file, f.line, f.column, f.message};
   } catch (const std::exception& e) {
     result.scenarios.clear();
     result.error = LoadError{file_name, 0, 0, std::string("cannot load: ") + e.what()};

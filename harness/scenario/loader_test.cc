@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "harness/scenario/payload.h"
+
 namespace parley::harness {
 namespace {
 
@@ -384,7 +386,7 @@ INSTANTIATE_TEST_SUITE_P(
                   "s.yaml:4:5: unknown step 'conect' (did you mean 'connect'?)"},
         ErrorCase{"name: x\ntarget: t\nsteps:\n  - frobnicate: a\n",
                   "s.yaml:4:5: unknown step 'frobnicate' (expected one of: connect, send, expect, "
-                  "close, shutdown, starttls, pause, resume, sleep, signal)"},
+                  "close, shutdown, starttls, pause, resume, sleep, signal, include)"},
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - connect: a\n    timeout: 1s\n",
             "s.yaml:5:5: 'timeout' goes inside the action, e.g. - connect: {..., timeout: ...}"},
@@ -395,7 +397,7 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{
             "name: x\ntarget: t\nsteps:\n  - just text\n",
             "s.yaml:4:5: a step must be a mapping with one action (connect, send, expect, close, "
-            "shutdown, starttls, pause, resume, sleep, signal), not a string"},
+            "shutdown, starttls, pause, resume, sleep, signal, include), not a string"},
         ErrorCase{
             "name: x\nsteps:\n  - connect: a\n",
             "s.yaml:3:14: connection 'a' has nowhere to go: give the scenario a 'target', or the "
@@ -520,11 +522,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "s.yaml:5:21: unknown key 'regx' in 'line' (did you mean 'regex'?)"},
         ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {line: {regex: a, "
                   "exact: b}}\n",
-                  "s.yaml:5:20: 'line' takes one of exact, contains or regex"},
+                  "s.yaml:5:20: 'line' takes one of exact, contains, regex or any_of"},
         ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {line: [a]}\n",
-                  "s.yaml:5:20: 'line' must be a string or a mapping with exact, contains or "
-                  "regex, not a "
-                  "list"},
+                  "s.yaml:5:20: 'line' must be a string or a mapping with exact, contains, regex "
+                  "or any_of, not a list"},
         ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: a\n  - expect: {lines: a}\n",
                   "s.yaml:5:21: 'lines' must be a list of lines"},
         ErrorCase{
@@ -861,6 +862,98 @@ TEST(SignalNumber, AcceptsNamesWithAndWithoutPrefix) {
   EXPECT_EQ(SignalNumber("SIGKILL"), SIGKILL);
   EXPECT_EQ(SignalNumber("nope"), 0);
 }
+
+}  // namespace
+}  // namespace parley::harness
+
+namespace parley::harness {
+namespace {
+
+TEST(Loader, LineEndingIsAppendedToTextSends) {
+  auto s = MustLoad(R"(name: irc
+target: t
+steps:
+  - connect: {name: c, line_ending: crlf}
+  - send: {on: c, text: "NICK alice"}
+  - send: {on: c, text: "USER", line_ending: lf}
+  - send: {on: c, text: "partial", line_ending: none}
+  - send: {on: c, hex: "41"}
+  - connect: {name: d}
+  - send: {on: d, text: "raw\n"}
+)");
+  ASSERT_EQ(s.size(), 1u);
+  auto bytes = [&](std::size_t i) {
+    std::string out, error;
+    EXPECT_TRUE(RenderPayload(Action<SendStep>(s[0], i).payload, Variables(), &out, &error));
+    return out;
+  };
+  EXPECT_EQ(Action<ConnectStep>(s[0], 0).line_ending, "\r\n");
+  EXPECT_EQ(bytes(1), "NICK alice\r\n");
+  EXPECT_EQ(bytes(2), "USER\n");
+  EXPECT_EQ(bytes(3), "partial");
+  EXPECT_EQ(bytes(4), "A");
+  EXPECT_EQ(bytes(6), "raw\n");
+}
+
+TEST(Loader, MatchOptionsLoad) {
+  auto s = MustLoad(R"(name: chatty
+target: t
+steps:
+  - connect: c
+  - expect: {on: c, line: {regex: ' 001 '}, skip: 50}
+  - expect: {on: c, line: {any_of: [{regex: ' 376 '}, {regex: ' 422 '}]}, skip: true}
+  - expect: {on: c, line: {exact: pong, ignore_case: true}}
+  - expect: {on: c, contains: {regex: 'id=(\d+)'}, capture: id}
+  - send: {on: c, text: "${id} ${unique} ${repeat} ${random.hex8}"}
+)");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(Action<ExpectStep>(s[0], 1).skip, 50u);
+  const ExpectStep& alternatives = Action<ExpectStep>(s[0], 2);
+  EXPECT_EQ(alternatives.skip, 1000u);
+  ASSERT_EQ(alternatives.lines.size(), 1u);
+  EXPECT_EQ(alternatives.lines[0].kind, TextMatch::Kind::kAnyOf);
+  EXPECT_EQ(alternatives.lines[0].any_of.size(), 2u);
+  EXPECT_TRUE(Action<ExpectStep>(s[0], 3).lines[0].ignore_case);
+  EXPECT_EQ(Action<ExpectStep>(s[0], 4).capture, std::vector<std::string>{"id"});
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ChattyProtocols, LoaderErrors,
+    testing::Values(
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n  - expect: {lines: [a], skip: 3}\n",
+                  "s.yaml:5:32: 'skip' belongs with 'line': it drops other lines until one "
+                  "matches"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n  - expect: {line: a, skip: 0}\n",
+                  "s.yaml:5:29: 'skip' must be between 1 and 1000000"},
+        ErrorCase{
+            "name: x\ntarget: t\nsteps:\n  - connect: c\n  - expect: {line: a, skip: false}\n",
+            "s.yaml:5:29: 'skip: false' skips nothing; remove it"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n"
+                  "  - expect: {line: {any_of: [a]}}\n",
+                  "s.yaml:5:29: 'any_of' must list at least two alternatives"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n"
+                  "  - expect: {line: {any_of: [{regex: '(a)'}, b]}, capture: v}\n",
+                  "s.yaml:5:46: every alternative of 'any_of' needs as many regex groups "
+                  "(capture takes them by position): the first has 1, this one 0"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n"
+                  "  - expect: {line: {exact: a, regex: b}}\n",
+                  "s.yaml:5:20: 'line' takes one of exact, contains, regex or any_of"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n"
+                  "  - expect: {line: {exact: a, ignore_case: yes}}\n",
+                  "s.yaml:5:44: 'ignore_case' must be true or false"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: c, line_ending: cr}\n",
+                  "s.yaml:4:37: 'line_ending' must be crlf, lf or none"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: {name: c, line_ending: crlf}\n"
+                  "  - send: {text: \"NICK a\\r\\n\"}\n",
+                  "s.yaml:5:18: this text ends with a line end, and the connection's "
+                  "line_ending adds \\r\\n (leave it out, or say line_ending: none on this send)"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n"
+                  "  - send: {hex: '41', line_ending: lf}\n",
+                  "s.yaml:5:36: 'line_ending' ends a 'text'; this send has none"},
+        ErrorCase{"name: x\ntarget: t\nsteps:\n  - connect: c\n"
+                  "  - send: {text: '${random.hex99}'}\n",
+                  "s.yaml:5:18: ${random.hex99} is not a random value: use ${random.hexN}, N from "
+                  "1 to 64 (e.g. ${random.hex8})"}));
 
 }  // namespace
 }  // namespace parley::harness

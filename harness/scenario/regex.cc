@@ -4,7 +4,8 @@
 
 namespace parley::harness {
 
-std::optional<Regex> Regex::Compile(std::string_view pattern, std::string* error) {
+std::optional<Regex> Regex::Compile(std::string_view pattern, std::string* error,
+                                    bool ignore_case) {
   if (pattern.size() > kMaxPatternBytes) {
     *error = "the pattern is longer than " + std::to_string(kMaxPatternBytes) + " bytes";
     return std::nullopt;
@@ -12,6 +13,7 @@ std::optional<Regex> Regex::Compile(std::string_view pattern, std::string* error
   RE2::Options options;
   options.set_log_errors(false);
   options.set_max_mem(8 << 20);
+  options.set_case_sensitive(!ignore_case);
   auto re =
       std::make_shared<const re2::RE2>(re2::StringPiece(pattern.data(), pattern.size()), options);
   if (!re->ok()) {
@@ -35,12 +37,18 @@ int Regex::GroupIndex(const std::string& name) const {
 }
 
 bool Regex::Search(std::string_view text, std::vector<std::string>* groups) const {
+  return Find(text, nullptr, groups);
+}
+
+bool Regex::Find(std::string_view text, std::size_t* end, std::vector<std::string>* groups) const {
   int n = groups == nullptr ? 0 : re_->NumberOfCapturingGroups();
   std::vector<re2::StringPiece> found(static_cast<std::size_t>(n) + 1);
   if (!re_->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED,
                   found.data(), n + 1)) {
     return false;
   }
+  if (end != nullptr)
+    *end = static_cast<std::size_t>(found[0].data() - text.data()) + found[0].size();
   if (groups != nullptr) {
     groups->clear();
     for (int i = 1; i <= n; ++i) {

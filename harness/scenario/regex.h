@@ -21,8 +21,10 @@ class Regex {
  public:
   static constexpr std::size_t kMaxPatternBytes = 4096;
 
-  // On a bad pattern returns nullopt and sets `*error` to RE2's reason.
-  static std::optional<Regex> Compile(std::string_view pattern, std::string* error);
+  // On a bad pattern returns nullopt and sets `*error` to RE2's reason. With `ignore_case`,
+  // letters match in either case.
+  static std::optional<Regex> Compile(std::string_view pattern, std::string* error,
+                                      bool ignore_case = false);
 
   // The number of capture groups.
   int groups() const;
@@ -32,6 +34,8 @@ class Regex {
   // True when the pattern matches somewhere in `text`; fills `*groups` (when given) with the
   // text of groups 1..groups(), empty for a group that did not take part.
   bool Search(std::string_view text, std::vector<std::string>* groups = nullptr) const;
+  // As Search, and sets `*end` to the offset just after the (leftmost) match.
+  bool Find(std::string_view text, std::size_t* end, std::vector<std::string>* groups) const;
 
   const std::string& pattern() const { return pattern_; }
 

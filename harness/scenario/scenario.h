@@ -44,10 +44,12 @@ struct Payload {
 
 // How a piece of received text is judged.
 struct TextMatch {
-  enum class Kind { kExact, kContains, kRegex };
+  enum class Kind { kExact, kContains, kRegex, kAnyOf };
   Kind kind = Kind::kExact;
-  Template pattern;
-  int groups = 0;                 // capture groups, for kRegex
+  Template pattern;               // kExact, kContains, kRegex
+  bool ignore_case = false;       // ASCII letters match in either case
+  std::vector<TextMatch> any_of;  // kAnyOf: the alternatives, one of which must match
+  int groups = 0;                 // capture groups: kRegex; kAnyOf: each alternative's
   std::optional<Regex> compiled;  // kRegex without variables: compiled once, at load time
   SourcePosition where;
 };
@@ -105,6 +107,7 @@ struct ConnectStep {
   std::string target;               // empty with `address`
   std::optional<Template> address;  // "host:port"
   std::size_t receive_buffer = 0;   // SO_RCVBUF in bytes; 0: the system's default
+  std::string line_ending;          // appended to each text send: "\r\n", "\n" or ""
   std::optional<TlsOptions> tls;    // absent: the target's (targets.yaml), else plain TCP
   bool plain = false;               // `tls: false`: plain TCP even to a TLS target
   // The TLS handshake must fail with a message matching this (the step then passes).
@@ -165,6 +168,7 @@ struct ExpectStep {
   std::string target;                // kExit
   std::vector<TextMatch> lines;      // kLine (one), kLines, kNever; kDatagram as text (one)
   bool any_order = false;            // kLines
+  std::size_t skip = 0;              // kLine: lines that may come (and are dropped) before it
   Payload bytes;                     // kBytes, kContains; kDatagram as exact bytes
   Duration silence{0};               // kSilence; kNever: how long no such line may arrive
   HttpCheck http;                    // kHttp
@@ -186,6 +190,7 @@ struct SignalStep {
 
 struct Step {
   SourcePosition where;
+  std::string file;     // empty: the scenario's own file; else the included file it came from
   std::string keyword;  // "connect", "send", ... as written
   std::variant<ConnectStep, CloseStep, SendStep, ExpectStep, SleepStep, SignalStep, PauseStep,
                StartTlsStep>

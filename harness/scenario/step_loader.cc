@@ -42,12 +42,40 @@ std::string SignalName(std::string_view text) {
   return upper;
 }
 
+// `line_ending: crlf | lf | none` -> "\r\n", "\n", "".
+std::string LoadLineEnding(const YamlNode& node) {
+  const std::string& ending = RequireString(node, "'line_ending'");
+  if (ending == "crlf") return "\r\n";
+  if (ending == "lf") return "\n";
+  if (ending == "none") return "";
+  Fail(node, "'line_ending' must be crlf, lf or none");
+}
+
+// With a line ending (the connection's, or the send's own), `text` is one line without its
+// end: the ending is appended as a piece of its own.
+void AppendLineEnding(const YamlNode& node, const std::string& ending, Payload* payload) {
+  const YamlNode* text = node.Find("text");
+  if (ending.empty() || text == nullptr) return;
+  const Payload::Piece& last = payload->pieces.back();
+  const std::string& source = last.text.source();
+  if (source.ends_with("\\n") || source.ends_with("\n")) {
+    Fail(*text, "this text ends with a line end, and the connection's line_ending adds " +
+                    std::string(ending == "\r\n" ? "\\r\\n" : "\\n") +
+                    " (leave it out, or say line_ending: none on this send)");
+  }
+  Payload::Piece end;
+  end.kind = Payload::Piece::Kind::kText;
+  end.text = Template::Literal(ending);
+  end.where = last.where;
+  payload->pieces.push_back(std::move(end));
+}
+
 // The keys of a `connect` mapping; returns the node naming the connection.
 const YamlNode& LoadConnectKeys(const YamlNode& node, Step* step, LoadScope& scope,
                                 ConnectStep* c) {
   CheckKeys(node,
             {"name", "target", "address", "protocol", "recv_buffer", "tls", "expect_failure",
-             "timeout", "retry"},
+             "line_ending", "timeout", "retry"},
             "'connect'");
   const YamlNode* name = node.Find("name");
   if (name == nullptr) Fail(node, "'connect' needs a 'name' for the connection");
@@ -86,6 +114,7 @@ const YamlNode& LoadConnectKeys(const YamlNode& node, Step* step, LoadScope& sco
     }
     c->expect_failure = LoadTextMatch(*f, "'expect_failure'", scope);
   }
+  if (const YamlNode* ending = node.Find("line_ending")) c->line_ending = LoadLineEnding(*ending);
   LoadModifiers(node, step);
   return *name;
 }
@@ -109,7 +138,7 @@ ConnectStep LoadConnect(const YamlNode& node, Step* step, LoadScope& scope) {
     }
   }
   if (!c.target.empty()) scope.UseTarget(c.target, PositionOf(node));
-  scope.Open(c.name, c.transport, step->where.line, *name);
+  scope.Open(c.name, c.transport, step->where.line, *name, c.line_ending);
   return c;
 }
 
@@ -189,11 +218,17 @@ SendStep LoadSend(const YamlNode& node, Step* step, LoadScope& scope) {
   }
   CheckKeys(node,
             {"on", "text", "hex", "file", "repeat", "count", "data", "split", "delay", "methods",
-             "allow_close", "fuzz", "timeout", "retry"},
+             "allow_close", "fuzz", "line_ending", "timeout", "retry"},
             "'send'");
   SendStep send;
   send.on = scope.UseConnection(node, true);
   send.payload = LoadPayloadKeys(node, "'send'", scope);
+  std::string ending = scope.LineEndingOf(send.on);
+  if (const YamlNode* own = node.Find("line_ending")) {
+    if (node.Find("text") == nullptr) Fail(*own, "'line_ending' ends a 'text'; this send has none");
+    ending = LoadLineEnding(*own);
+  }
+  AppendLineEnding(node, ending, &send.payload);
   if (const YamlNode* split = node.Find("split")) LoadSplit(*split, &send);
   if (const YamlNode* delay = node.Find("delay")) {
     send.delay = RequireDuration(*delay, "'delay'");
@@ -238,7 +273,7 @@ void CheckOneAction(const YamlNode& node) {
   if (!node.is_map() || node.entries.empty()) {
     Fail(node,
          "a step must be a mapping with one action (connect, send, expect, close, "
-         "shutdown, starttls, pause, resume, sleep, signal), not " +
+         "shutdown, starttls, pause, resume, sleep, signal, include), not " +
              DescribeKind(node));
   }
   if (node.entries.size() == 1) return;
@@ -255,7 +290,7 @@ void CheckOneAction(const YamlNode& node) {
 [[noreturn]] void FailUnknownAction(const YamlNode& key) {
   std::initializer_list<std::string_view> actions = {"connect",  "send",     "expect", "close",
                                                      "shutdown", "starttls", "pause",  "resume",
-                                                     "sleep",    "signal"};
+                                                     "sleep",    "signal",   "include"};
   std::string message = "unknown step " + Quote(key.scalar);
   for (std::string_view a : actions) {
     if (EditDistance(key.scalar, a) <= 2) {

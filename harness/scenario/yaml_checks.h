@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "harness/scenario/duration.h"
@@ -19,9 +20,13 @@
 namespace parley::harness {
 
 struct YamlFailure {
+  YamlFailure(int line_, int column_, std::string message_, std::string file_ = "")
+      : line(line_), column(column_), message(std::move(message_)), file(std::move(file_)) {}
+
   int line = 0;
   int column = 0;
   std::string message;
+  std::string file;  // empty: the file being loaded; else an included file
 };
 
 [[noreturn]] void Fail(const YamlNode& node, std::string message);
