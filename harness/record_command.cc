@@ -304,18 +304,34 @@ int CommandRecord(const std::vector<std::string>& args) {
   so.comment = {
       "Recorded by parley record " PARLEY_VERSION " at " + Now() + ":",
       "  " + CommandLine(args),
-      "clients reached the recorder at " + Address(local) + "; it relayed them to " + f.to + ".",
-      f.target.empty()
-          ? "Replay: parley run " + file + "   (another server: --var server=HOST:PORT)"
-          : "Replay: parley run " + file + " --target " + f.target + "=" + f.to +
-                "   (or a targets file that declares '" + f.target + "')",
-      "Normalized: both addresses are " + variable +
-          "; the port the server saw the recorder come from matches any number; Date,",
-      "Last-Modified, ETag, Expires and Age are checked for presence only, cookie values and "
-      "expiry match any;",
-      "words of letters then digits the server sent first (guest7) in lines and datagrams are "
-      "captured and reused.",
+      "Clients reached the recorder at " + Address(local) + "; it relayed them to " + f.to + ".",
   };
+  if (f.target.empty()) {
+    so.comment.push_back("Replay: parley run " + file);
+    so.comment.push_back("  (another server: parley run " + file + " --var server=HOST:PORT)");
+  } else {
+    so.comment.push_back("Replay: parley run " + file + " --target " + f.target + "=" + f.to);
+    so.comment.push_back("  (or with a targets file that declares '" + f.target + "')");
+  }
+  so.comment.push_back("Normalized: both addresses are " + variable +
+                       "; the recorder's port as the server saw it");
+  so.comment.push_back(
+      "matches any number; Date, Last-Modified, ETag, Expires and Age are "
+      "checked for presence");
+  so.comment.push_back(
+      "only; cookie values and expiry match any; words of letters then digits "
+      "that the");
+  so.comment.push_back(
+      "server sent first (guest7) in lines and datagrams are captured and "
+      "reused.");
+  std::string headers;
+  for (const std::string& h : f.keep_headers)
+    headers += " --keep-header " + h;
+  for (const std::string& h : f.drop_headers)
+    headers += " --drop-header " + h;
+  for (const std::string& v : f.volatile_patterns)
+    headers += " --volatile '" + v + "'";
+  if (!headers.empty()) so.comment.push_back("Also:" + headers);
   WrittenScenario written = WriteScenario(recording, so);
   if (!written.error.empty()) UsageError("record", written.error);
   if (written.steps == 0) {
@@ -327,6 +343,15 @@ int CommandRecord(const std::vector<std::string>& args) {
   }
   if (!WriteAtomically(f.out, written.yaml, &error)) {
     std::fprintf(stderr, "parley record: %s\n", error.c_str());
+    return kExitFailed;
+  }
+  // The loader's bound on a scenario file (docs/scenarios.md, "Files").
+  constexpr std::size_t kMostFileBytes = 4 << 20;
+  if (written.yaml.size() > kMostFileBytes) {
+    std::fprintf(stderr,
+                 "parley record: wrote %s, but it is %zu bytes, more than the 4 MiB parley loads; "
+                 "record again with a lower --max-record\n",
+                 f.out.c_str(), written.yaml.size());
     return kExitFailed;
   }
   LoadResult check = LoadScenarios(written.yaml, f.out);
