@@ -7,11 +7,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cerrno>
+#include <cstdlib>
+#include <filesystem>
 
 namespace parley::harness {
 namespace {
@@ -23,9 +26,22 @@ void CloseFd(int fd) {
   if (fd >= 0) ::close(fd);
 }
 
+// What the child reports on its report pipe when it cannot exec: the step that failed, errno.
+enum ChildStage : int { kSetUp = 0, kChangeDir = 1, kExec = 2 };
+struct ChildFailure {
+  int stage = kSetUp;
+  int error = 0;
+};
+
+[[noreturn]] void ReportAndExit(int report_fd, int stage) {
+  ChildFailure failure{stage, errno};
+  (void)!::write(report_fd, &failure, sizeof failure);
+  ::_exit(127);
+}
+
 // Runs in the child between fork and exec: only async-signal-safe calls.
-[[noreturn]] void ExecChild(char* const* argv, char* const* envp, int stdout_fd, int stderr_fd,
-                            int report_fd, pid_t parent) {
+[[noreturn]] void ExecChild(char* const* argv, char* const* envp, const char* cwd, int stdout_fd,
+                            int stderr_fd, int report_fd, pid_t parent) {
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(127);
@@ -37,10 +53,9 @@ void CloseFd(int fd) {
   int null_fd = ::open("/dev/null", O_RDONLY);
   if (null_fd < 0 || ::dup2(null_fd, 0) < 0 || ::dup2(stdout_fd, 1) < 0 ||
       ::dup2(stderr_fd, 2) < 0) {
-    int e = errno;
-    (void)!::write(report_fd, &e, sizeof e);
-    ::_exit(127);
+    ReportAndExit(report_fd, kSetUp);
   }
+  if (cwd != nullptr && ::chdir(cwd) != 0) ReportAndExit(report_fd, kChangeDir);
   // Nothing else of parley's (sockets of other scenarios, other targets' pipes) leaks into the
   // target: a leaked client socket would keep a connection open after parley closes it.
   if (report_fd > 3) ::close_range(3, static_cast<unsigned>(report_fd) - 1, 0);
@@ -50,9 +65,13 @@ void CloseFd(int fd) {
   } else {
     ::execvp(argv[0], argv);
   }
-  int e = errno;
-  (void)!::write(report_fd, &e, sizeof e);
-  ::_exit(127);
+  ReportAndExit(report_fd, kExec);
+}
+
+// Characters a shell takes literally in a word.
+bool ShellSafe(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         std::string_view("_@%+=:,./-").find(c) != std::string_view::npos;
 }
 
 const char* SignalName(int signal) {
@@ -96,10 +115,84 @@ std::string ExitStatus::ToString() const {
   return "killed by signal " + std::to_string(signal) + (name.empty() ? "" : " (" + name + ")");
 }
 
+std::string ShellQuote(std::string_view arg) {
+  if (!arg.empty() && std::all_of(arg.begin(), arg.end(), ShellSafe)) return std::string(arg);
+  std::string out = "'";
+  for (char c : arg)
+    out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string ShellCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& environment) {
+  std::string out;
+  for (const std::string& entry : environment) {
+    std::size_t eq = entry.find('=');
+    out += entry.substr(0, eq) + "=" + ShellQuote(std::string_view(entry).substr(eq + 1)) + " ";
+  }
+  for (const std::string& arg : argv)
+    out += ShellQuote(arg) + " ";
+  if (!out.empty()) out.pop_back();
+  return out;
+}
+
+std::string LastLines(std::string_view text, std::size_t count) {
+  if (text.empty() || count == 0) return "";
+  // The lines kept start after `cut`; a final LF ends the last line rather than starting one.
+  std::size_t cut = text.back() == '\n' ? text.size() - 1 : text.size();
+  for (std::size_t i = 0; i < count; ++i) {
+    std::size_t lf = cut == 0 ? std::string_view::npos : text.rfind('\n', cut - 1);
+    if (lf == std::string_view::npos) return std::string(text);
+    cut = lf;
+  }
+  auto left_out =
+      std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(cut) + 1, '\n');
+  return "[... " + std::to_string(left_out) + " earlier lines ...]\n" +
+         std::string(text.substr(cut + 1));
+}
+
+OwnedDir OwnedDir::Create(std::string_view prefix, std::string* error) {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/" +
+                        std::string(prefix) + "-XXXXXX";
+  OwnedDir dir;
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    *error = "cannot create a folder " + pattern + ": " + ::strerror(errno);
+    return dir;
+  }
+  dir.path_ = std::filesystem::absolute(pattern).lexically_normal().string();
+  return dir;
+}
+
+OwnedDir& OwnedDir::operator=(OwnedDir&& other) noexcept {
+  if (this != &other) {
+    Remove();
+    path_ = std::move(other.path_);
+    other.path_.clear();
+  }
+  return *this;
+}
+
+void OwnedDir::Remove() {
+  if (path_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+  path_.clear();
+}
+
 std::shared_ptr<ChildProcess> ChildProcess::Start(asio::any_io_executor executor,
                                                   const std::vector<std::string>& argv,
                                                   std::string* error,
                                                   const std::vector<std::string>& environment) {
+  ProcessOptions options;
+  options.environment = environment;
+  return Start(executor, argv, error, std::move(options));
+}
+
+std::shared_ptr<ChildProcess> ChildProcess::Start(asio::any_io_executor executor,
+                                                  const std::vector<std::string>& argv,
+                                                  std::string* error, ProcessOptions options) {
+  const std::vector<std::string>& environment = options.environment;
   if (argv.empty() || argv[0].empty()) {
     *error = "the command is empty";
     return nullptr;
@@ -145,28 +238,39 @@ std::shared_ptr<ChildProcess> ChildProcess::Start(asio::any_io_executor executor
     return nullptr;
   }
   if (pid == 0) {
-    ExecChild(args.data(), envp.empty() ? nullptr : envp.data(), out[1], err[1], report[1], parent);
+    ExecChild(args.data(), envp.empty() ? nullptr : envp.data(),
+              options.cwd.empty() ? nullptr : options.cwd.c_str(), out[1], err[1], report[1],
+              parent);
   }
   // Also set the group from this side, so a signal sent right away reaches the group.
   ::setpgid(pid, pid);
   for (int fd : {out[1], err[1], report[1]})
     CloseFd(fd);
-  int child_errno = 0;
+  ChildFailure failure;
   ssize_t n;
   do {
-    n = ::read(report[0], &child_errno, sizeof child_errno);
+    n = ::read(report[0], &failure, sizeof failure);
   } while (n < 0 && errno == EINTR);
   CloseFd(report[0]);
-  if (n == static_cast<ssize_t>(sizeof child_errno)) {
+  if (n == static_cast<ssize_t>(sizeof failure)) {
     int status = 0;
-    ::waitpid(pid, &status, 0);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     CloseFd(out[0]);
     CloseFd(err[0]);
-    *error = "cannot run '" + argv[0] + "': " + ::strerror(child_errno);
+    std::string reason = ::strerror(failure.error);
+    if (failure.stage == kChangeDir) {
+      *error = "cannot change to the folder '" + options.cwd + "': " + reason;
+    } else if (failure.stage == kSetUp) {
+      *error = "cannot set up the standard streams of '" + argv[0] + "': " + reason;
+    } else {
+      *error = "cannot run '" + argv[0] + "': " + reason;
+    }
     return nullptr;
   }
   std::shared_ptr<ChildProcess> child(new ChildProcess(executor, pid, out[0], err[0]));
   child->program_ = argv[0];
+  child->dir_ = std::move(options.dir);
   child->StartReading();
   return child;
 }
@@ -186,6 +290,7 @@ ChildProcess::~ChildProcess() {
     while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
     }
   }
+  // dir_ (a member) is removed after this body: after the reap.
 }
 
 void ChildProcess::StartReading() {
@@ -211,9 +316,12 @@ asio::awaitable<void> ChildProcess::Drain(std::shared_ptr<ChildProcess> self, bo
 void ChildProcess::Append(Tail* tail, const char* data, std::size_t n) {
   tail->total += n;
   if (tail == &stdout_) {
-    // stdout keeps its beginning: that is where the ready line is.
+    // stdout keeps its beginning: that is where the ready line is; and its end, for reports.
     if (tail->tail.size() < kTailBytes)
       tail->tail.append(data, std::min(n, kTailBytes - tail->tail.size()));
+    stdout_end_.append(data, n);
+    if (stdout_end_.size() > kStdoutEndBytes)
+      stdout_end_.erase(0, stdout_end_.size() - kStdoutEndBytes);
   } else {
     tail->tail.append(data, n);
     if (tail->tail.size() > kTailBytes) tail->tail.erase(0, tail->tail.size() - kTailBytes);
@@ -233,7 +341,7 @@ std::optional<ExitStatus> ChildProcess::Poll() {
   } else {
     s.code = WEXITSTATUS(status);
   }
-  status_ = s;
+  Reaped(s);
   // The pipes reach their end once the output still in them is read. A grandchild that kept
   // them open must not keep the drains (and so the io_context) alive: close them after a while.
   std::weak_ptr<ChildProcess> weak = weak_from_this();
@@ -244,6 +352,11 @@ std::optional<ExitStatus> ChildProcess::Poll() {
   });
   Notify();
   return status_;
+}
+
+void ChildProcess::Reaped(ExitStatus status) {
+  status_ = status;
+  dir_.Remove();
 }
 
 void ChildProcess::CloseOutputs() {
@@ -273,41 +386,52 @@ asio::awaitable<void> ChildProcess::WaitForChange(Clock::time_point until) {
   co_await notify_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
 }
 
+std::optional<std::string_view> ChildProcess::NextLine(Tail* tail, bool keeps_start) {
+  std::size_t begin = tail->begin(keeps_start);
+  tail->scanned = std::max(tail->scanned, begin);  // what fell out of the tail is skipped
+  std::size_t from = tail->scanned - begin;
+  std::size_t lf = tail->tail.find('\n', from);
+  if (lf == std::string::npos) return std::nullopt;
+  std::string_view line(tail->tail.data() + from, lf - from);
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  tail->scanned = begin + lf + 1;
+  return line;
+}
+
 asio::awaitable<std::optional<std::vector<std::string>>> ChildProcess::WaitForLine(
-    const Regex& ready, Duration timeout, std::string* error) {
+    const Regex& ready, Duration timeout, std::string* error, Stream stream) {
   auto self = shared_from_this();
   auto deadline = Clock::now() + timeout;
+  const bool is_stdout = stream == Stream::kStdout;
+  Tail* tail = is_stdout ? &stdout_ : &stderr_;
+  const std::string name = is_stdout ? "stdout" : "stderr";
+  const std::string where = is_stdout ? "" : " on stderr";
   for (;;) {
-    for (;;) {
-      std::size_t lf = stdout_.tail.find('\n', stdout_scanned_);
-      if (lf == std::string::npos) break;
-      std::string_view line(stdout_.tail.data() + stdout_scanned_, lf - stdout_scanned_);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      stdout_scanned_ = lf + 1;
+    while (auto line = NextLine(tail, is_stdout)) {
       std::vector<std::string> groups;
-      if (ready.Search(line, &groups)) co_return groups;
+      if (ready.Search(*line, &groups)) co_return groups;
     }
     if (auto status = Poll()) {
       *error = "it exited (" + status->ToString() + ") before printing a line that matches /" +
-               ready.pattern() + "/";
+               ready.pattern() + "/" + where;
       co_return std::nullopt;
     }
-    if (stdout_.eof) {
+    if (tail->eof) {
       // Usually the process is exiting: say how it ended, if it does so soon.
       co_await WaitForExit(std::min(deadline, Clock::now() + std::chrono::seconds(1)));
       if (auto status = Poll()) {
         *error = "it exited (" + status->ToString() + ") before printing a line that matches /" +
-                 ready.pattern() + "/";
+                 ready.pattern() + "/" + where;
       } else {
-        *error =
-            "it closed its stdout before printing a line that matches /" + ready.pattern() + "/";
+        *error = "it closed its " + name + " before printing a line that matches /" +
+                 ready.pattern() + "/";
       }
       co_return std::nullopt;
     }
     auto now = Clock::now();
     if (now >= deadline) {
-      *error =
-          "it printed no line matching /" + ready.pattern() + "/ within " + FormatDuration(timeout);
+      *error = "it printed no line matching /" + ready.pattern() + "/" + where + " within " +
+               FormatDuration(timeout);
       co_return std::nullopt;
     }
     // Exit is noticed by polling; output wakes the wait at once.

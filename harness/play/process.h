@@ -6,7 +6,8 @@
 //
 // All members are used from the io_context's thread. The exit status is collected by polling
 // waitpid, so no SIGCHLD handler is involved; the destructor kills and reaps a process that is
-// still running, so a ChildProcess never leaves a zombie or an orphan behind.
+// still running, so a ChildProcess never leaves a zombie or an orphan behind. A folder given to
+// the process (ProcessOptions::dir) is removed once it has been reaped.
 #ifndef PARLEY_HARNESS_PLAY_PROCESS_H_
 #define PARLEY_HARNESS_PLAY_PROCESS_H_
 
@@ -20,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/scenario/duration.h"
@@ -37,13 +39,61 @@ struct ExitStatus {
   std::string ToString() const;
 };
 
+// `arg` as a POSIX shell reads it back: as it is when it has only safe characters, else in
+// single quotes (a quote inside written '\''). "" for the empty string.
+std::string ShellQuote(std::string_view arg);
+// Each NAME=VALUE of `environment`, then `argv`, quoted and joined by spaces: a command line a
+// person can paste into a shell.
+std::string ShellCommand(const std::vector<std::string>& argv,
+                         const std::vector<std::string>& environment = {});
+// The last `count` lines of `text` (a last line without LF counts), prefixed with "[... N
+// earlier lines ...]" when some were left out.
+std::string LastLines(std::string_view text, std::size_t count);
+
+// A private folder (mode 0700) that is removed, with everything in it, when its owner is
+// destroyed or calls Remove(). Move-only.
+class OwnedDir {
+ public:
+  OwnedDir() = default;
+  // Creates $TMPDIR/PREFIX-XXXXXX (or /tmp/...). On failure returns an empty OwnedDir and sets
+  // `*error`.
+  static OwnedDir Create(std::string_view prefix, std::string* error);
+  OwnedDir(OwnedDir&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+  OwnedDir& operator=(OwnedDir&& other) noexcept;
+  OwnedDir(const OwnedDir&) = delete;
+  OwnedDir& operator=(const OwnedDir&) = delete;
+  ~OwnedDir() { Remove(); }
+
+  const std::string& path() const { return path_; }
+  bool empty() const { return path_.empty(); }
+  void Remove();
+
+ private:
+  std::string path_;
+};
+
+struct ProcessOptions {
+  // NAME=VALUE entries set in the child's environment (parley's, with these in place of or
+  // beside the variables of those names).
+  std::vector<std::string> environment;
+  std::string cwd;  // the child's working folder; empty: parley's
+  OwnedDir dir;     // removed once the process has been reaped (or could not start)
+};
+
 class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
  public:
   static constexpr std::size_t kTailBytes = 64 * 1024;
+  // What is kept of the end of stdout (its beginning is kept for the ready line).
+  static constexpr std::size_t kStdoutEndBytes = 16 * 1024;
 
-  // Starts `argv` (argv[0] is searched in PATH when it has no slash) in parley's environment
-  // with each NAME=VALUE of `environment` set. On failure (no such program, not executable, out
-  // of resources) returns nullptr with `*error` set.
+  enum class Stream { kStdout, kStderr };
+
+  // Starts `argv` (argv[0] is searched in PATH when it has no slash) as `options` say. On
+  // failure (no such program, not executable, no such cwd, out of resources) returns nullptr
+  // with `*error` set.
+  static std::shared_ptr<ChildProcess> Start(boost::asio::any_io_executor executor,
+                                             const std::vector<std::string>& argv,
+                                             std::string* error, ProcessOptions options);
   static std::shared_ptr<ChildProcess> Start(boost::asio::any_io_executor executor,
                                              const std::vector<std::string>& argv,
                                              std::string* error,
@@ -63,12 +113,12 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   // Sends `signal` to the process group; false once the process has been reaped.
   bool Signal(int signal);
 
-  // Waits for the first stdout line (since start) that `ready` matches, and returns its
-  // groups. Fails with `*error` set when `timeout` passes, or the process exits or closes its
-  // stdout first.
-  boost::asio::awaitable<std::optional<std::vector<std::string>>> WaitForLine(const Regex& ready,
-                                                                              Duration timeout,
-                                                                              std::string* error);
+  // Waits for the first line of `stream` (since start) that `ready` matches, and returns its
+  // groups. Fails with `*error` set when `timeout` passes, or the process exits or closes that
+  // stream first. Lines that fell out of the kept output (past the first 64 KiB of stdout, or
+  // before the last 64 KiB of stderr) are not looked at.
+  boost::asio::awaitable<std::optional<std::vector<std::string>>> WaitForLine(
+      const Regex& ready, Duration timeout, std::string* error, Stream stream = Stream::kStdout);
 
   // Waits until the process exits or the deadline passes.
   boost::asio::awaitable<std::optional<ExitStatus>> WaitForExit(
@@ -86,16 +136,27 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   // the kept tail reaches; "[... N bytes not kept ...]" marks what fell out.
   std::string StderrSince(std::size_t since) const;
   std::size_t stderr_total() const { return stderr_.total; }
+  // The first 64 KiB of stdout.
   std::string StdoutText() const { return stdout_.tail; }
+  // The last kStdoutEndBytes of stdout.
+  const std::string& StdoutEnd() const { return stdout_end_; }
 
  private:
   struct Tail {
-    std::string tail;       // the last kTailBytes bytes
-    std::size_t total = 0;  // bytes ever written
+    std::string tail;         // stdout: the first kTailBytes bytes; stderr: the last
+    std::size_t total = 0;    // bytes ever written
+    std::size_t scanned = 0;  // bytes looked at by WaitForLine (the start of a line)
     bool eof = false;
+
+    // The offset in the stream of tail's first byte.
+    std::size_t begin(bool keeps_start) const { return keeps_start ? 0 : total - tail.size(); }
   };
 
   ChildProcess(boost::asio::any_io_executor executor, pid_t pid, int stdout_fd, int stderr_fd);
+  // Reaped: remember how it ended, let go of its folder.
+  void Reaped(ExitStatus status);
+  // The next complete line of `tail` not looked at yet, if any.
+  static std::optional<std::string_view> NextLine(Tail* tail, bool keeps_start);
   void StartReading();
   static boost::asio::awaitable<void> Drain(std::shared_ptr<ChildProcess> self, bool is_stderr);
   void Append(Tail* tail, const char* data, std::size_t n);
@@ -112,7 +173,8 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   boost::asio::posix::stream_descriptor stderr_pipe_;
   Tail stdout_;
   Tail stderr_;
-  std::size_t stdout_scanned_ = 0;  // offset in stdout_.tail of the first unexamined line
+  std::string stdout_end_;
+  OwnedDir dir_;
   boost::asio::steady_timer notify_;
   boost::asio::steady_timer close_timer_;
 };

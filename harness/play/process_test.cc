@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <filesystem>
 
 namespace parley::harness {
 namespace {
@@ -158,6 +159,137 @@ TEST(ChildProcess, DestructorKillsAndReaps) {
     io.run_for(std::chrono::milliseconds(20));
   }                              // the io_context drops the pipe readers, the last owners
   EXPECT_NE(::kill(pid, 0), 0);  // killed and reaped: no such process
+}
+
+TEST(ChildProcess, RunsInItsFolderAndRemovesItsOwnFolderOnceReaped) {
+  std::string error;
+  OwnedDir dir = OwnedDir::Create("parley-process-test", &error);
+  ASSERT_FALSE(dir.empty()) << error;
+  const std::string path = dir.path();
+  EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_all);
+  RunCoroutine([&](asio::any_io_executor ex) -> asio::awaitable<void> {
+    ProcessOptions options;
+    options.cwd = path;
+    options.dir = std::move(dir);
+    auto p = ChildProcess::Start(ex, {"/bin/sh", "-c", "pwd; echo x > made-here; exec sleep 30"},
+                                 &error, std::move(options));
+    EXPECT_TRUE(p) << error;
+    if (!p) co_return;
+    std::string regex_error;
+    auto groups =
+        co_await p->WaitForLine(*Regex::Compile("^(/.*)$", &regex_error), Duration(10000), &error);
+    EXPECT_TRUE(groups) << error;
+    if (groups) {
+      EXPECT_EQ((*groups)[0], path);
+    }
+    EXPECT_TRUE(std::filesystem::exists(path));
+    bool killed = false;
+    co_await p->Stop(Duration(2000), &killed);
+    EXPECT_FALSE(std::filesystem::exists(path));  // removed at the reap
+  });
+}
+
+TEST(ChildProcess, AMissingFolderIsAStartError) {
+  asio::io_context io;
+  std::string error;
+  OwnedDir dir = OwnedDir::Create("parley-process-test", &error);
+  const std::string path = dir.path();
+  ProcessOptions options;
+  options.cwd = "/nonexistent/folder";
+  options.dir = std::move(dir);
+  EXPECT_FALSE(ChildProcess::Start(io.get_executor(), {"true"}, &error, std::move(options)));
+  EXPECT_EQ(error, "cannot change to the folder '/nonexistent/folder': No such file or directory");
+  EXPECT_FALSE(std::filesystem::exists(path));  // the options, and so the folder, are gone
+}
+
+TEST(ChildProcess, TheDestructorRemovesTheFolderAfterTheReap) {
+  std::string error;
+  std::string path;
+  {
+    asio::io_context io;
+    ProcessOptions options;
+    options.dir = OwnedDir::Create("parley-process-test", &error);
+    path = options.dir.path();
+    auto p = ChildProcess::Start(io.get_executor(), {"/bin/sh", "-c", "exec sleep 30"}, &error,
+                                 std::move(options));
+    ASSERT_TRUE(p);
+    p.reset();
+    io.run_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(ChildProcess, WaitsForAReadyLineOnStderr) {
+  RunCoroutine([](asio::any_io_executor ex) -> asio::awaitable<void> {
+    std::string error;
+    auto p = ChildProcess::Start(
+        ex, {"/bin/sh", "-c", "echo listening on 1.2.3.4:5 >&2; exec sleep 30"}, &error);
+    EXPECT_TRUE(p);
+    if (!p) co_return;
+    auto on_stdout = co_await p->WaitForLine(Ready(), Duration(300), &error);
+    EXPECT_FALSE(on_stdout);
+    auto groups =
+        co_await p->WaitForLine(Ready(), Duration(10000), &error, ChildProcess::Stream::kStderr);
+    EXPECT_TRUE(groups) << error;
+    if (groups) {
+      EXPECT_EQ(*groups, (std::vector<std::string>{"1.2.3.4", "5"}));
+    }
+  });
+}
+
+TEST(ChildProcess, ExitingBeforeAStderrLineSaysSo) {
+  RunCoroutine([](asio::any_io_executor ex) -> asio::awaitable<void> {
+    std::string error;
+    auto p = ChildProcess::Start(ex, {"/bin/sh", "-c", "echo listening on a:1; exit 2"}, &error);
+    EXPECT_TRUE(p);
+    if (!p) co_return;
+    auto groups =
+        co_await p->WaitForLine(Ready(), Duration(10000), &error, ChildProcess::Stream::kStderr);
+    EXPECT_FALSE(groups);
+    EXPECT_EQ(error,
+              "it exited (exit code 2) before printing a line that matches "
+              "/^listening on ([^:]+):(\\d+)$/ on stderr");
+  });
+}
+
+TEST(ChildProcess, KeepsTheEndOfStdout) {
+  RunCoroutine([](asio::any_io_executor ex) -> asio::awaitable<void> {
+    std::string error;
+    auto p = ChildProcess::Start(
+        ex, {"/bin/sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo line $i; i=$((i+1)); done"},
+        &error);
+    EXPECT_TRUE(p);
+    if (!p) co_return;
+    co_await p->WaitForExit(Clock::now() + std::chrono::seconds(15));
+    co_await p->WaitForOutputs(Clock::now() + std::chrono::seconds(15));
+    EXPECT_EQ(p->StdoutText().substr(0, 14), "line 0\nline 1\n");
+    EXPECT_EQ(p->StdoutEnd().size(), ChildProcess::kStdoutEndBytes);
+    EXPECT_EQ(LastLines(p->StdoutEnd(), 2), "[... 1637 earlier lines ...]\nline 2998\nline 2999\n");
+  });
+}
+
+TEST(ShellQuote, QuotesOnlyWhatAShellWouldRead) {
+  EXPECT_EQ(ShellQuote("nginx"), "nginx");
+  EXPECT_EQ(ShellQuote("/usr/sbin/ngircd"), "/usr/sbin/ngircd");
+  EXPECT_EQ(ShellQuote("--port=8080,a:b@c%d+e"), "--port=8080,a:b@c%d+e");
+  EXPECT_EQ(ShellQuote(""), "''");
+  EXPECT_EQ(ShellQuote("daemon off;"), "'daemon off;'");
+  EXPECT_EQ(ShellQuote("it's"), "'it'\\''s'");
+  EXPECT_EQ(ShellQuote("$HOME"), "'$HOME'");
+  EXPECT_EQ(ShellQuote("a\nb"), "'a\nb'");
+  EXPECT_EQ(ShellQuote("*"), "'*'");
+  EXPECT_EQ(ShellCommand({"nginx", "-g", "daemon off;"}, {"LANG=C", "GREETING=hola mundo"}),
+            "LANG=C GREETING='hola mundo' nginx -g 'daemon off;'");
+}
+
+TEST(LastLines, KeepsTheLastLinesAndCountsTheRest) {
+  EXPECT_EQ(LastLines("", 3), "");
+  EXPECT_EQ(LastLines("a\nb\n", 3), "a\nb\n");
+  EXPECT_EQ(LastLines("a\nb\nc\nd", 2), "[... 2 earlier lines ...]\nc\nd");
+  EXPECT_EQ(LastLines("a\nb\nc\n", 2), "[... 1 earlier lines ...]\nb\nc\n");
+  EXPECT_EQ(LastLines("a\nb\nc\n", 3), "a\nb\nc\n");
+  EXPECT_EQ(LastLines("\n\nx\n", 2), "[... 1 earlier lines ...]\n\nx\n");
 }
 
 }  // namespace

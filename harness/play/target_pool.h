@@ -1,9 +1,11 @@
 // Where each target of a scenario listens, and the processes behind them. A target is either
 // external (--target NAME=HOST:PORT: parley only connects to it) or started by parley from
-// targets.yaml: on a free port (the command passes --port 0), waiting for its ready line with
-// a deadline. A shared target is started once, by the first scenario that needs it, and
-// stopped at the end of the run (or restarted if it died); a scenario with target arguments, a
-// signal step or an exit expectation gets a process of its own, stopped when it ends.
+// targets.yaml: on a free port (the command passes --port 0 and prints where it listens, or
+// `port: auto` has parley pick one), with its environment, folder and rendered config, waiting
+// until it is ready (play/readiness) with a deadline. A shared target is started once, by the first
+// scenario that needs it, and stopped at the end of the run (or restarted if it died); a scenario
+// with target arguments, a signal step or an exit expectation gets a process of its own, stopped
+// when it ends.
 //
 // Used from the io_context's thread only.
 #ifndef PARLEY_HARNESS_PLAY_TARGET_POOL_H_
@@ -105,8 +107,19 @@ class TargetPool {
     std::string error;
   };
 
+  // Starts a process of `spec` and waits until it is ready; a `port: auto` target that exits
+  // first is started again on another port, a few times.
   boost::asio::awaitable<Acquired> Start(const TargetSpec& spec, const TargetUse& use,
                                          const Variables& vars);
+  // One try; `*exited` tells whether the process exited by itself before it was ready.
+  boost::asio::awaitable<Acquired> StartOnce(const TargetSpec& spec, const TargetUse& use,
+                                             const Variables& vars, bool* exited);
+  // Stops a process that did not become ready and says why, with its command, folder, exit
+  // status and the last lines of its output.
+  boost::asio::awaitable<std::string> NotReady(const TargetSpec& spec, const std::string& command,
+                                               const std::string& cwd,
+                                               std::shared_ptr<ChildProcess> process,
+                                               const std::string& reason, bool* exited);
 
   boost::asio::any_io_executor executor_;
   const TargetsConfig* config_;
