@@ -26,7 +26,7 @@ USAGE
 
 declare -A groups=(
   [build]="cmake ninja-build g++ make python3 pkg-config libboost-dev libboost-program-options-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl clang-14 libclang-rt-14-dev clang-format-14"
-  [test]="curl ncat netcat-openbsd nginx-light chromium procps patch afl++ openssl"
+  [test]="curl ncat netcat-openbsd nginx-light ngircd chromium procps patch afl++ openssl"
   [fuzz]="afl++ zip"
   [bench]="wrk nginx-light ncat linux-perf valgrind procps time"
 )
