@@ -84,6 +84,10 @@ tcp::endpoint Resolve(asio::io_context& io, const std::string& option, const Hos
     UsageError("record",
                option + ": cannot resolve '" + hp.host + "'" + (ec ? ": " + ec.message() : ""));
   }
+  // A name with both (localhost) is taken as IPv4, where local servers usually listen.
+  for (const auto& r : results) {
+    if (r.endpoint().address().is_v4()) return r.endpoint();
+  }
   return results.begin()->endpoint();
 }
 

