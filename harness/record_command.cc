@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <cerrno>
@@ -16,6 +15,7 @@
 #include <cstring>
 #include <ctime>
 #include <filesystem>
+#include <iostream>
 #include <optional>
 
 #include "harness/cli.h"
@@ -193,11 +193,21 @@ std::optional<StreamProtocol> ParseProtocol(const std::string& text) {
 }  // namespace
 
 int CommandRecord(const std::vector<std::string>& args) {
-  Options o;
   RecordFlags f;
   po::options_description options = RecordOptions(&f);
-  if (!Parse("record", args, options, &o)) return kExitPassed;
-  if (!o.paths.empty()) UsageError("record", "unexpected argument '" + o.paths[0] + "'");
+  options.add_options()("help,h", "this help");
+  po::variables_map vm;
+  po::positional_options_description none;  // every argument is an option
+  po::store(po::command_line_parser(args).options(options).positional(none).run(), vm);
+  if (vm.count("help")) {
+    std::cout << "usage: parley record --listen HOST:PORT --to [tls://]HOST:PORT --out FILE.yaml "
+                 "[OPTIONS]\n\nA recording proxy: clients talk to the server through it; on "
+                 "Ctrl-C, SIGTERM or --connections it\nwrites what was said as a scenario that "
+                 "'parley run' replays. See docs/recording.md.\n\n"
+              << options << "\n";
+    return kExitPassed;
+  }
+  po::notify(vm);
   std::optional<StreamProtocol> protocol = ParseProtocol(f.protocol);
   std::string error;
   std::optional<std::uint64_t> max_record = ParseByteSize(f.max_record, &error);
@@ -263,23 +273,21 @@ int CommandRecord(const std::vector<std::string>& args) {
   };
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  asio::steady_timer guard(io);
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point give_up = Clock::time_point::max();
   auto stop = [&] {
     signals.cancel();
     proxy.Stop();
-    // What is still pending ends as the sockets close; this bounds the wait.
-    guard.expires_after(std::chrono::seconds(2));
-    guard.async_wait([&](const boost::system::error_code& ec) {
-      if (!ec) io.stop();
-    });
+    // What is still pending ends as the sockets close; this bounds the wait for it.
+    give_up = Clock::now() + std::chrono::seconds(2);
   };
   signals.async_wait([&](const boost::system::error_code& ec, int) {
     if (!ec) stop();
   });
   proxy.on_done = [&] { stop(); };
   proxy.Start();
-  io.run();
-  guard.cancel();
+  while (!io.stopped() && Clock::now() < give_up)
+    io.run_for(std::chrono::milliseconds(200));
 
   ScenarioOptions so;
   so.name = f.name;

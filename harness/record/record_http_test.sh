@@ -124,4 +124,10 @@ status=0
   2>"$work/usage.err" || status=$?
 [ "$status" -eq 2 ] && grep -q -- '--protocol takes http, lines or bytes' "$work/usage.err" ||
   fail "a bad --protocol was not refused (exit $status)"
+status=0
+"$parley" record --listen 127.0.0.1:0 --to "$http_addr" --out "$work/x.yaml" stray \
+  2>"$work/usage.err" || status=$?
+[ "$status" -eq 2 ] && grep -q 'too many positional options' "$work/usage.err" ||
+  fail "a stray argument was not refused (exit $status)"
+"$parley" record --help | grep -q '^usage: parley record --listen HOST:PORT' || fail "--help"
 echo "PASS: the command line"
