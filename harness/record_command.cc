@@ -52,6 +52,7 @@ struct RecordFlags {
   std::string ca;
   std::string sni;
   bool insecure = false;
+  bool verbose = false;
 };
 
 struct HostPort {
@@ -178,8 +179,52 @@ po::options_description RecordOptions(RecordFlags* f) {
       "ca", po::value(&f->ca), "FILE of CAs that sign the TLS server's certificate")(
       "sni", po::value(&f->sni), "NAME sent as SNI and checked in the certificate")(
       "insecure", po::bool_switch(&f->insecure), "do not verify the TLS server's certificate")(
-      "force", po::bool_switch(&f->force), "overwrite --out if it exists");
+      "force", po::bool_switch(&f->force), "overwrite --out if it exists")(
+      "verbose,v", po::bool_switch(&f->verbose),
+      "say on stderr what each connection does as it happens");
   return d;
+}
+
+// --verbose: one line on stderr per event, "c1 > 78 bytes" for what a client sent, "c1 < 120
+// bytes" for what the server sent.
+void Tell(const Recording& recording, const RecordedEvent& e) {
+  using Kind = RecordedEvent::Kind;
+  std::string what;
+  switch (e.kind) {
+    case Kind::kConnected:
+      what = std::string(recording.connection(e.connection).transport == Transport::kUdp ? "udp"
+                                                                                         : "tcp") +
+             " from " + recording.connection(e.connection).client;
+      break;
+    case Kind::kConnectFailed:
+      what = "failed: " + e.bytes;
+      break;
+    case Kind::kClientData:
+      what = "> " + std::to_string(e.bytes.size()) + " bytes";
+      break;
+    case Kind::kServerData:
+      what = "< " + std::to_string(e.bytes.size()) + " bytes";
+      break;
+    case Kind::kClientClosed:
+      what = "the client closed (FIN)";
+      break;
+    case Kind::kClientReset:
+      what = "the client reset";
+      break;
+    case Kind::kServerClosed:
+      what = "the server closed";
+      break;
+    case Kind::kServerReset:
+      what = "the server reset";
+      break;
+    case Kind::kServerTruncated:
+      what = "the server closed without TLS close_notify";
+      break;
+    case Kind::kTruncated:
+      what = "past --max-record: relayed, no longer recorded";
+      break;
+  }
+  std::fprintf(stderr, "parley record: c%d %s\n", e.connection, what.c_str());
 }
 
 std::optional<StreamProtocol> ParseProtocol(const std::string& text) {
@@ -272,6 +317,8 @@ int CommandRecord(const std::vector<std::string>& args) {
     std::fprintf(stderr, "parley record: %s\n", message.c_str());
   };
 
+  if (f.verbose)
+    recording.set_observer([&recording](const RecordedEvent& e) { Tell(recording, e); });
   asio::signal_set signals(io, SIGINT, SIGTERM);
   using Clock = std::chrono::steady_clock;
   Clock::time_point give_up = Clock::time_point::max();

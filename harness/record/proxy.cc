@@ -17,6 +17,7 @@ using asio::ip::udp;
 using boost::system::error_code;
 
 constexpr std::size_t kChunk = 64 * 1024;
+constexpr std::size_t kMostUdpPeers = 1024;  // each has a socket of its own
 
 std::string Address(const tcp::endpoint& e) {
   std::string host = e.address().to_string();
@@ -338,6 +339,11 @@ void RecordingProxy::Start() {
               asio::buffer(buffer), from, asio::redirect_error(asio::use_awaitable, ec));
           if (*stopped) co_return;
           if (ec) continue;
+          if (udp_peers_.count(from) == 0 && udp_peers_.size() >= kMostUdpPeers) {
+            Problem("a datagram from a new UDP peer " + Address(from) + " was dropped: " +
+                    std::to_string(kMostUdpPeers) + " peers are relayed already");
+            continue;
+          }
           std::shared_ptr<UdpPeer>& peer = udp_peers_[from];
           if (!peer) {
             int id = recording_->Open(Transport::kUdp, Address(from));

@@ -21,7 +21,7 @@ fetch() { curl --silent --show-error --max-time 10 "$@"; }
 # --- curl and nc against http-server -----------------------------------------------------
 start_server http "$http_server" --host 127.0.0.1 --port 0
 http_addr=$server_addr
-start_recorder rec1 --to "$http_addr" --out "$work/http.yaml" --name "curl and nc"
+start_recorder rec1 --to "$http_addr" --out "$work/http.yaml" --name "curl and nc" --verbose
 out=$(fetch "http://$rec_addr/")
 [ "$out" = "<h1>Hola Mundo</h1>" ] || fail "curl through the recorder got: $out"
 fetch --head "http://$rec_addr/" >/dev/null
@@ -40,6 +40,10 @@ printf 'BREW / HTTP/1.1\r\nHost: x\r\n\r\n' | timeout 10 nc -N -w 5 "$rec_host" 
   >/dev/null
 stop_recorder rec1
 grep -q 'wrote .*http.yaml: 9 connections' "$work/rec1.err" || fail "the recorder's summary"
+for line in 'c1 tcp from 127\.0\.0\.1:[0-9]+$' 'c1 > [0-9]+ bytes$' 'c1 < [0-9]+ bytes$' \
+  'c1 the client closed \(FIN\)$' 'c1 the server closed$'; do
+  grep -qE "^parley record: $line" "$work/rec1.err" || fail "--verbose did not say: $line"
+done
 recorded="$work/http.yaml"
 expect_in "$recorded" "name: 'curl and nc'"
 expect_in "$recorded" "# protocols (detected): http: c1 c2 c3 c4 c5 c6 c7 c8 c9"

@@ -56,6 +56,7 @@ void Recording::Push(int c, RecordedEvent::Kind kind, std::string bytes) {
   e.bytes = std::move(bytes);
   e.at = Clock::now() - start_;
   events_.push_back(std::move(e));
+  if (observer_) observer_(events_.back());
 }
 
 }  // namespace parley::harness

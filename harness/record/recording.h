@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,11 @@ class Recording {
   void ServerData(int c, std::string_view bytes);
   void Add(int c, RecordedEvent::Kind kind);  // the closes and resets
 
+  // Told each event as it is recorded (for `--verbose`).
+  void set_observer(std::function<void(const RecordedEvent&)> observer) {
+    observer_ = std::move(observer);
+  }
+
   const std::vector<RecordedEvent>& events() const { return events_; }
   // REQUIRES: 1 <= c <= connections().
   const RecordedConnection& connection(int c) const { return connections_[c - 1]; }
@@ -75,6 +81,7 @@ class Recording {
   Clock::time_point start_ = Clock::now();
   std::vector<RecordedConnection> connections_;
   std::vector<RecordedEvent> events_;
+  std::function<void(const RecordedEvent&)> observer_;
 };
 
 }  // namespace parley::harness
