@@ -130,8 +130,14 @@ std::string ShellCommand(const std::vector<std::string>& argv,
     std::size_t eq = entry.find('=');
     out += entry.substr(0, eq) + "=" + ShellQuote(std::string_view(entry).substr(eq + 1)) + " ";
   }
-  for (const std::string& arg : argv)
-    out += ShellQuote(arg) + " ";
+  for (const std::string& arg : argv) {
+    std::string word = ShellQuote(arg);
+    // A first word with '=' would be read as one more assignment.
+    if (&arg == &argv.front() && word == arg && arg.find('=') != std::string::npos) {
+      word = "'" + arg + "'";
+    }
+    out += word + " ";
+  }
   if (!out.empty()) out.pop_back();
   return out;
 }

@@ -281,6 +281,7 @@ TEST(ShellQuote, QuotesOnlyWhatAShellWouldRead) {
   EXPECT_EQ(ShellQuote("*"), "'*'");
   EXPECT_EQ(ShellCommand({"nginx", "-g", "daemon off;"}, {"LANG=C", "GREETING=hola mundo"}),
             "LANG=C GREETING='hola mundo' nginx -g 'daemon off;'");
+  EXPECT_EQ(ShellCommand({"./a=b", "c=d"}), "'./a=b' c=d");
 }
 
 TEST(LastLines, KeepsTheLastLinesAndCountsTheRest) {

@@ -123,6 +123,10 @@ std::shared_ptr<const Scenario> LoadReadyScenario(const YamlNode& node, const st
                    " scenarios; it must hold one");
   }
   const Scenario& s = loaded.scenarios.front();
+  if (!s.skip.empty()) {
+    throw ElsewhereFailure{LoadError{path, s.where.line, s.where.column,
+                                     "a ready scenario cannot be skipped: it must pass"}};
+  }
   for (const TargetUse& use : s.targets) {
     if (use.name == target && use.args.empty() && !use.fresh) continue;
     throw ElsewhereFailure{LoadError{path, use.where.line, use.where.column,

@@ -209,6 +209,7 @@ TEST_P(TargetFileErrors, AreLocated) {
   Write("two.yaml",
         "- {name: a, target: h, steps: [connect: c]}\n- {name: b, target: h, steps: [connect: "
         "c]}\n");
+  Write("skipped.yaml", "name: r\nskip: not today\ntarget: h\nsteps:\n  - connect: c\n");
   Write("bad-scenario.yaml", "name: r\ntarget: h\nsteps:\n  - conect: c\n");
   EXPECT_EQ(Load(GetParam().yaml), GetParam().error);
   EXPECT_EQ(config_.targets.empty(), *GetParam().error != '\0');
@@ -272,6 +273,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "must hold one"},
         FileCase{"targets:\n  h: {command: [x], port: 80, ready: {scenario: bad-scenario.yaml}}\n",
                  "DIR/bad-scenario.yaml:4:5: unknown step 'conect' (did you mean 'connect'?)"},
+        FileCase{"targets:\n  h: {command: [x], port: 80, ready: {scenario: skipped.yaml}}\n",
+                 "DIR/skipped.yaml:1:1: a ready scenario cannot be skipped: it must pass"},
         FileCase{"targets:\n  h: {command: [x], ready: '(a)(b)', env: [A]}\n",
                  "DIR/targets.yaml:2:43: 'env' must be a mapping, not a list"},
         FileCase{"targets:\n  h: {command: [x], ready: '(a)(b)', env: {1A: x}}\n",
