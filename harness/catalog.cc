@@ -1,7 +1,10 @@
 #include "harness/catalog.h"
 
+#include <fnmatch.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 namespace parley::harness {
 namespace fs = std::filesystem;
@@ -13,13 +16,33 @@ std::vector<const Scenario*> Catalog::All() const {
   return all;
 }
 
-bool FindScenarioFiles(const std::vector<std::string>& paths, std::vector<std::string>* files,
+bool ExcludedBy(const std::string& pattern, const std::string& path) {
+  if (pattern.find('/') == std::string::npos) {
+    return ::fnmatch(pattern.c_str(), fs::path(path).filename().c_str(), 0) == 0;
+  }
+  std::string normal = fs::path(pattern).lexically_normal().string();
+  while (normal.size() > 1 && normal.back() == '/')
+    normal.pop_back();
+  for (fs::path p = fs::path(path); !p.empty(); p = p.parent_path()) {
+    if (::fnmatch(normal.c_str(), p.c_str(), 0) == 0) return true;
+    if (p == p.parent_path()) break;
+  }
+  return false;
+}
+
+bool FindScenarioFiles(const std::vector<std::string>& paths,
+                       const std::vector<std::string>& excludes, std::vector<ScenarioFile>* files,
                        std::string* error) {
-  std::vector<std::string> found;
+  std::vector<ScenarioFile> found;
+  auto excluded = [&](const std::string& path) {
+    return std::any_of(excludes.begin(), excludes.end(),
+                       [&](const std::string& pattern) { return ExcludedBy(pattern, path); });
+  };
   for (const std::string& path : paths) {
     std::error_code ec;
     if (fs::is_regular_file(path, ec)) {
-      found.push_back(fs::path(path).lexically_normal().string());
+      std::string normal = fs::path(path).lexically_normal().string();
+      if (!excluded(normal)) found.push_back({normal, false});
       continue;
     }
     if (!fs::is_directory(path, ec)) {
@@ -34,8 +57,10 @@ bool FindScenarioFiles(const std::vector<std::string>& paths, std::vector<std::s
       fs::path p = it->path();
       std::string ext = p.extension().string();
       std::string name = p.filename().string();
-      if ((ext == ".yaml" || ext == ".yml") && name != "targets.yaml" && name != "targets.yml") {
-        in_folder.push_back(p.lexically_normal().string());
+      std::string normal = p.lexically_normal().string();
+      if ((ext == ".yaml" || ext == ".yml") && name != "targets.yaml" && name != "targets.yml" &&
+          !excluded(normal)) {
+        in_folder.push_back(normal);
       }
     }
     if (ec) {
@@ -43,25 +68,51 @@ bool FindScenarioFiles(const std::vector<std::string>& paths, std::vector<std::s
       return false;
     }
     std::sort(in_folder.begin(), in_folder.end());
-    found.insert(found.end(), in_folder.begin(), in_folder.end());
+    for (std::string& f : in_folder)
+      found.push_back({std::move(f), true});
   }
-  for (const std::string& f : found) {
-    if (std::find(files->begin(), files->end(), f) == files->end()) files->push_back(f);
+  for (ScenarioFile& f : found) {
+    auto same = [&](const ScenarioFile& other) { return other.path == f.path; };
+    if (std::none_of(files->begin(), files->end(), same)) files->push_back(std::move(f));
   }
   return true;
 }
 
-Catalog LoadCatalog(const std::vector<std::string>& files, const LoadOptions& options) {
+Catalog LoadCatalog(const std::vector<ScenarioFile>& files, const LoadOptions& options) {
   Catalog catalog;
-  catalog.files = files;
-  for (const std::string& file : files) {
-    LoadResult result = LoadScenarioFile(file, options);
-    if (!result.ok()) {
-      catalog.errors.push_back(*result.error);
+  for (const ScenarioFile& file : files) {
+    LoadOptions file_options = options;
+    file_options.discovered = file.discovered;
+    LoadResult result = LoadScenarioFile(file.path, file_options);
+    if (result.steps_file && result.ok()) {
+      catalog.steps_files.push_back(file.path);
       continue;
     }
+    if (!result.skipped.empty() && result.ok()) {
+      catalog.warnings.push_back(file.path + ": skipped, " + result.skipped);
+      continue;
+    }
+    catalog.files.push_back(file.path);
+    catalog.errors.insert(catalog.errors.end(), result.errors.begin(), result.errors.end());
     for (Scenario& s : result.scenarios)
       catalog.scenarios.push_back(std::move(s));
+  }
+  // A steps file nobody includes may be a scenario that lost its name.
+  std::set<std::string> included;
+  for (const Scenario& s : catalog.scenarios) {
+    for (const Step& step : s.steps) {
+      std::error_code ec;
+      if (!step.file.empty()) included.insert(fs::weakly_canonical(step.file, ec).string());
+    }
+  }
+  for (const std::string& steps_file : catalog.steps_files) {
+    std::error_code ec;
+    if (catalog.errors.empty() &&
+        included.count(fs::weakly_canonical(steps_file, ec).string()) == 0) {
+      catalog.warnings.push_back(steps_file +
+                                 ": a steps file (for include) that no scenario played here "
+                                 "includes; if it is meant as a scenario, give it a 'name'");
+    }
   }
   return catalog;
 }

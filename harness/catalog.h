@@ -13,22 +13,39 @@
 
 namespace parley::harness {
 
+// A file to load, and whether it was found by searching a folder (`discovered`) or named.
+struct ScenarioFile {
+  std::string path;
+  bool discovered = false;
+};
+
 struct Catalog {
-  std::vector<std::string> files;
+  std::vector<std::string> files;  // the scenario files loaded
   std::deque<Scenario> scenarios;  // a deque: pointers to scenarios stay valid
   std::vector<LoadError> errors;
+  // Files found in folders and left out: steps files (for include), and files that are plainly
+  // not scenario files (with a warning).
+  std::vector<std::string> steps_files;
+  std::vector<std::string> warnings;
 
   std::vector<const Scenario*> All() const;
 };
 
 // The scenario files under `paths`: a file as given; a folder searched recursively for
-// *.yaml and *.yml, leaving out files named targets.yaml or targets.yml. Sorted, without
-// duplicates. A path that does not exist is an error.
-bool FindScenarioFiles(const std::vector<std::string>& paths, std::vector<std::string>* files,
+// *.yaml and *.yml, leaving out files named targets.yaml or targets.yml and those `excludes`
+// match (ExcludedBy). Sorted, without duplicates. A path that does not exist is an error.
+bool FindScenarioFiles(const std::vector<std::string>& paths,
+                       const std::vector<std::string>& excludes, std::vector<ScenarioFile>* files,
                        std::string* error);
 
-// Loads every file; a file with an error contributes its error and no scenarios.
-Catalog LoadCatalog(const std::vector<std::string>& files, const LoadOptions& options);
+// Whether the glob `pattern` (fnmatch: *, ?, [..]) leaves out `path`: it matches the path as
+// found, or one of the folders it is in, or, for a pattern without a slash, the file name.
+bool ExcludedBy(const std::string& pattern, const std::string& path);
+
+// Loads every file; a file with errors contributes its errors and no scenarios. A discovered
+// file that is plainly not a scenario file is skipped with a warning, a discovered steps file
+// without one (unless no scenario includes it: then it may be a scenario without a name).
+Catalog LoadCatalog(const std::vector<ScenarioFile>& files, const LoadOptions& options);
 
 // The nearest targets.yaml in the folder of the first path or a folder above it; empty when
 // there is none.

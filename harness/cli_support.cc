@@ -77,6 +77,9 @@ po::options_description SelectionOptions(Options* o) {
       "only scenarios with this tag (repeatable: any of them)")(
       "exclude-tag", po::value(&o->exclude_tags)->composing(),
       "leave out scenarios with this tag (repeatable)")(
+      "exclude", po::value(&o->excludes)->composing(),
+      "GLOB: leave out the files it matches: a file name (docker-compose.yml, *.draft.yaml) or a "
+      "path or folder (scenarios/tls) (repeatable)")(
       "shard", po::value(&o->shard), "I/N: play only the I-th of N stable parts (1 <= I <= N)")(
       "var", po::value(&o->vars)->composing(),
       "NAME=VALUE: a variable for ${NAME} (repeatable; wins over 'vars:')")(
@@ -143,8 +146,12 @@ int Load(const std::string& command, const Options& o, Loaded* loaded, int repea
   request.selection = ParseSelection(command, o, repeat);
   request.paths = o.paths.empty() ? std::vector<std::string>{"scenarios"} : o.paths;
   request.targets_file = o.targets_file;
+  request.excludes = o.excludes;
   RunSetupError error;
-  if (!SetUpRun(request, &loaded->setup, &error)) {
+  const bool ok = SetUpRun(request, &loaded->setup, &error);
+  for (const std::string& warning : loaded->setup.catalog.warnings)
+    std::fprintf(stderr, "parley: warning: %s\n", warning.c_str());
+  if (!ok) {
     PrintSetupError(error);
     return kExitUsage;
   }

@@ -21,6 +21,7 @@ struct Options {
   std::vector<std::string> filters;
   std::vector<std::string> tags;
   std::vector<std::string> exclude_tags;
+  std::vector<std::string> excludes;
   std::vector<std::string> vars;
   std::vector<std::string> external;
   std::string shard;

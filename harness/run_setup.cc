@@ -38,8 +38,8 @@ std::string LoadTargetsFor(const RunRequest& request, RunSetup* setup,
 }  // namespace
 
 bool SetUpRun(const RunRequest& request, RunSetup* setup, RunSetupError* error) {
-  std::vector<std::string> files;
-  if (!FindScenarioFiles(request.paths, &files, &error->message)) return false;
+  std::vector<ScenarioFile> files;
+  if (!FindScenarioFiles(request.paths, request.excludes, &files, &error->message)) return false;
   LoadOptions load_options;
   load_options.variables = request.variables;
   setup->catalog = LoadCatalog(files, load_options);

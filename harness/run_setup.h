@@ -19,6 +19,7 @@ namespace parley::harness {
 // What the command line asks for.
 struct RunRequest {
   std::vector<std::string> paths;          // scenario files and folders (FindScenarioFiles)
+  std::vector<std::string> excludes;       // globs of files left out (--exclude, ExcludedBy)
   std::string targets_file;                // empty: the nearest one (FindTargetsFile)
   std::vector<std::string> variables;      // names given a value on the command line (--var)
   std::set<std::string> external_targets;  // played against servers that run already (--target)

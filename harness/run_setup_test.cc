@@ -100,3 +100,62 @@ TEST_F(RunSetupTest, ABrokenTargetsFileIsAnErrorAndDeclaresNothing) {
 
 }  // namespace
 }  // namespace parley::harness
+
+namespace parley::harness {
+namespace {
+
+TEST(ExcludedBy, FileNamesPathsAndFolders) {
+  EXPECT_TRUE(ExcludedBy("docker-compose.yml", "scenarios/app/docker-compose.yml"));
+  EXPECT_TRUE(ExcludedBy("*.draft.yaml", "scenarios/http/new.draft.yaml"));
+  EXPECT_FALSE(ExcludedBy("*.draft.yaml", "scenarios/http/basics.yaml"));
+  EXPECT_TRUE(ExcludedBy("scenarios/tls", "scenarios/tls/handshake.yaml"));
+  EXPECT_TRUE(ExcludedBy("scenarios/tls/", "scenarios/tls/handshake.yaml"));
+  EXPECT_TRUE(ExcludedBy("scenarios/*/limits.yaml", "scenarios/http/limits.yaml"));
+  EXPECT_FALSE(ExcludedBy("scenarios/tls", "scenarios/tls2/a.yaml"));
+  EXPECT_FALSE(ExcludedBy("tls", "scenarios/tls/handshake.yaml"));  // a name, not a folder
+}
+
+class DiscoveryTest : public RunSetupTest {};
+
+TEST_F(DiscoveryTest, OtherYamlIsSkippedWithAWarningAndStepsFilesQuietly) {
+  Write("suite/a.yaml",
+        "name: one\ntarget: http\nsteps:\n  - connect: c\n"
+        "  - include: {file: login.yaml, with: {conn: c}}\n");
+  Write("suite/login.yaml", "params: [conn]\nsteps:\n  - send: {on: '${conn}', text: hi}\n");
+  Write("suite/docker-compose.yml", "services:\n  web: {image: nginx}\n");
+  Write("suite/unused.yaml", "steps:\n  - sleep: 1ms\n");
+  RunSetup setup;
+  RunSetupError error;
+  ASSERT_TRUE(SetUpRun(Request(), &setup, &error)) << error.message;
+  EXPECT_EQ(setup.catalog.scenarios.size(), 1u);
+  EXPECT_EQ(setup.catalog.files, std::vector<std::string>{(dir_ / "suite/a.yaml").string()});
+  ASSERT_EQ(setup.catalog.warnings.size(), 2u);
+  EXPECT_EQ(setup.catalog.warnings[0],
+            (dir_ / "suite/docker-compose.yml").string() +
+                ": skipped, not a scenario file: no mapping with 'name' and 'steps' in it");
+  EXPECT_EQ(setup.catalog.warnings[1],
+            (dir_ / "suite/unused.yaml").string() +
+                ": a steps file (for include) that no scenario played here includes; if it is "
+                "meant as a scenario, give it a 'name'");
+  // Named on the command line, the same files are errors.
+  RunRequest named = Request();
+  named.paths = {(dir_ / "suite/docker-compose.yml").string()};
+  EXPECT_FALSE(SetUpRun(named, &setup, &error));
+  ASSERT_EQ(error.errors.size(), 1u);
+  EXPECT_NE(error.errors[0].message.find("unknown key 'services' in a scenario"), std::string::npos)
+      << error.errors[0].message;
+}
+
+TEST_F(DiscoveryTest, ExcludeLeavesFilesOut) {
+  Write("suite/a.yaml", "name: one\ntarget: http\nsteps: [{sleep: 1ms}]\n");
+  Write("suite/broken.yaml", "name: [\n");
+  RunRequest request = Request();
+  request.excludes = {"broken.yaml"};
+  RunSetup setup;
+  RunSetupError error;
+  ASSERT_TRUE(SetUpRun(request, &setup, &error)) << error.message;
+  EXPECT_EQ(setup.catalog.scenarios.size(), 1u);
+}
+
+}  // namespace
+}  // namespace parley::harness

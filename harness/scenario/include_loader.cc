@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "harness/scenario/loader.h"
 #include "harness/scenario/step_loader.h"
 #include "harness/scenario/yaml_checks.h"
 
@@ -120,18 +121,33 @@ std::map<std::string, std::string> ParameterValues(
   return values;
 }
 
+// Locates `failure` in the included file `frame` unless it is located already.
+void LocateInIncludedFile(const IncludeFrame& frame, const std::string& includer,
+                          YamlFailure* failure) {
+  if (!failure->file.empty()) return;
+  failure->file = frame.file;
+  failure->message += " (included from " + includer + ":" + std::to_string(frame.at.line) + ")";
+}
+
 // Runs `load`, locating its failures in the included file `frame`.
 template <typename Load>
 void InsideIncludedFile(const IncludeFrame& frame, const std::string& includer, Load load) {
   try {
     load();
   } catch (YamlFailure& failure) {
-    if (failure.file.empty()) {
-      failure.file = frame.file;
-      failure.message += " (included from " + includer + ":" + std::to_string(frame.at.line) + ")";
-    }
+    LocateInIncludedFile(frame, includer, &failure);
     throw;
   }
+}
+
+// Whether the steps after a step that failed to load can still be checked: the step changes
+// nothing they depend on (no connection opened or closed, no variable captured).
+bool LaterStepsStandAlone(const YamlNode& step) {
+  if (!step.is_map() || step.entries.size() != 1) return false;
+  const std::string& action = step.entries[0].first.scalar;
+  const YamlNode& value = step.entries[0].second;
+  if (action == "send" || action == "sleep" || action == "signal") return true;
+  return action == "expect" && value.is_map() && value.Find("capture") == nullptr;
 }
 
 // The steps of one include step, loaded in place.
@@ -200,9 +216,17 @@ void LoadItems(const YamlNode& list, LoadScope& scope, std::vector<IncludeFrame>
       LoadInclude(item, scope, frames, steps);
       continue;
     }
-    Step step = LoadStep(item, scope);
-    if (frames.size() > 1) step.file = frames.back().file;
-    steps->push_back(std::move(step));
+    try {
+      Step step = LoadStep(item, scope);
+      if (frames.size() > 1) step.file = frames.back().file;
+      steps->push_back(std::move(step));
+    } catch (YamlFailure& failure) {
+      if (!LaterStepsStandAlone(item) || scope.errors().size() + 1 >= kMaxErrorsPerFile) throw;
+      if (frames.size() > 1) {
+        LocateInIncludedFile(frames.back(), frames[frames.size() - 2].file, &failure);
+      }
+      scope.Record(std::move(failure));
+    }
   }
 }
 

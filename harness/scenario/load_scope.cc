@@ -1,5 +1,7 @@
 #include "harness/scenario/load_scope.h"
 
+#include <cstdlib>
+
 #include "harness/scenario/generated_values.h"
 #include "harness/scenario/yaml_checks.h"
 
@@ -39,7 +41,14 @@ void LoadScope::CheckVariables(const Template& t, const YamlNode& at) {
   for (const Template::Part& part : t.parts()) {
     if (!part.is_variable) continue;
     const std::string& name = part.text;
-    if (defined_.count(name) != 0 || name.starts_with("env.")) continue;
+    if (name.starts_with("env.")) {
+      if (!part.fallback && std::getenv(name.c_str() + 4) == nullptr) {
+        Fail(at, "environment variable " + name.substr(4) + " is not set (used as ${" + name +
+                     "}; set it, or give a default: ${" + name + ":-VALUE})");
+      }
+      continue;
+    }
+    if (defined_.count(name) != 0) continue;
     std::string generated_error;
     if (IsGeneratedName(name, &generated_error)) continue;
     if (!generated_error.empty()) Fail(at, generated_error);

@@ -18,6 +18,7 @@
 #include "harness/scenario/loader.h"
 #include "harness/scenario/scenario.h"
 #include "harness/scenario/template.h"
+#include "harness/scenario/yaml_checks.h"
 #include "harness/scenario/yaml_tree.h"
 
 namespace parley::harness {
@@ -80,6 +81,11 @@ class LoadScope {
   // down or reset, or it is shut down for writing twice.
   void Close(const std::string& name, CloseStep::How how, int line, const YamlNode& at);
 
+  // --- errors a load goes on after
+  // Keeps `failure` of a step that later steps do not depend on; the load goes on.
+  void Record(YamlFailure failure) { errors_.push_back(std::move(failure)); }
+  std::vector<YamlFailure>& errors() { return errors_; }
+
   // After the last step: fails on a ${targets.NAME.FIELD} whose target the scenario does not
   // use or whose field does not exist.
   void Finish() const;
@@ -104,6 +110,7 @@ class LoadScope {
   YamlLimits limits_;
   std::set<std::string> defined_;
   std::map<std::string, Connection> connections_;
+  std::vector<YamlFailure> errors_;
   // ${targets.NAME.FIELD} references, checked once every target is known.
   std::vector<std::pair<std::string, SourcePosition>> target_references_;
 };

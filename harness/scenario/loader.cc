@@ -94,9 +94,12 @@ void LoadSteps(const YamlNode& scenario, LoadScope& scope, Scenario* s) {
   scope.Finish();
 }
 
-// One scenario: its own keys first, then each step, checked against what those set up.
+// One scenario: its own keys first, then each step, checked against what those set up. Throws
+// the error that ends the check; errors of steps the check went on after are added to
+// `*errors`.
 Scenario LoadScenario(const YamlNode& node, int index, const LoadOptions& options,
-                      const std::string& file, const std::string& dir) {
+                      const std::string& file, const std::string& dir,
+                      std::vector<YamlFailure>* errors) {
   RequireMap(node, "a scenario");
   CheckKeys(node, {"name", "description", "tags", "skip", "target", "timeout", "vars", "steps"},
             "a scenario");
@@ -114,7 +117,13 @@ Scenario LoadScenario(const YamlNode& node, int index, const LoadOptions& option
   LoadScope scope(options, &s);
   if (const YamlNode* n = node.Find("target")) LoadTarget(*n, scope);
   if (const YamlNode* n = node.Find("vars")) LoadVars(*n, scope, &s);
-  LoadSteps(node, scope, &s);
+  try {
+    LoadSteps(node, scope, &s);
+  } catch (YamlFailure&) {
+    errors->insert(errors->end(), scope.errors().begin(), scope.errors().end());
+    throw;
+  }
+  errors->insert(errors->end(), scope.errors().begin(), scope.errors().end());
   return s;
 }
 
@@ -131,24 +140,75 @@ std::vector<const YamlNode*> ScenarioNodes(const YamlNode& document) {
   return items;
 }
 
-// Loads every scenario of `documents` into `*scenarios`; throws YamlFailure on the first error.
+// Loads every scenario of `documents` into `*scenarios`, and every error into `*errors`: a
+// scenario with an error is left out, and the next one is checked.
 void LoadDocuments(const std::vector<YamlNode>& documents, const std::string& file,
-                   const LoadOptions& options, std::vector<Scenario>* scenarios) {
+                   const LoadOptions& options, std::vector<Scenario>* scenarios,
+                   std::vector<YamlFailure>* errors) {
   std::string dir = std::filesystem::path(file).parent_path().string();
   std::map<std::string, int> names;  // the line of each scenario's name
   int index = 0;
   for (const YamlNode& document : documents) {
     if (document.is_null()) continue;
-    for (const YamlNode* item : ScenarioNodes(document)) {
-      Scenario s = LoadScenario(*item, index++, options, file, dir);
-      auto [it, inserted] = names.emplace(s.name, s.where.line);
-      if (!inserted) {
-        FailAt(s.where, "another scenario in this file is named " + Quote(s.name) + " (line " +
-                            std::to_string(it->second) + ")");
+    std::vector<const YamlNode*> items;
+    try {
+      items = ScenarioNodes(document);
+    } catch (YamlFailure& failure) {
+      errors->push_back(std::move(failure));
+      continue;
+    }
+    for (const YamlNode* item : items) {
+      if (errors->size() >= kMaxErrorsPerFile) return;
+      const std::size_t errors_before = errors->size();
+      try {
+        Scenario s = LoadScenario(*item, index++, options, file, dir, errors);
+        auto [it, inserted] = names.emplace(s.name, s.where.line);
+        if (!inserted) {
+          FailAt(s.where, "another scenario in this file is named " + Quote(s.name) + " (line " +
+                              std::to_string(it->second) + ")");
+        }
+        if (errors->size() == errors_before) scenarios->push_back(std::move(s));
+      } catch (YamlFailure& failure) {
+        errors->push_back(std::move(failure));
       }
-      scenarios->push_back(std::move(s));
     }
   }
+}
+
+bool LooksLikeAScenario(const YamlNode& node) {
+  return node.is_map() && (node.Find("name") != nullptr || node.Find("steps") != nullptr);
+}
+
+// A steps file (for `include`): one mapping with `steps` and nothing a scenario would have
+// besides (no `name`): only `params` and `description`.
+// Returns its mapping, or nullptr.
+const YamlNode* StepsFileRoot(const std::vector<YamlNode>& documents) {
+  const YamlNode* only = nullptr;
+  for (const YamlNode& document : documents) {
+    if (document.is_null()) continue;
+    if (only != nullptr) return nullptr;
+    only = &document;
+  }
+  if (only == nullptr || !only->is_map() || only->Find("steps") == nullptr) return nullptr;
+  const bool steps_keys_only =
+      std::all_of(only->entries.begin(), only->entries.end(), [](const YamlEntry& e) {
+        return e.first.scalar == "steps" || e.first.scalar == "params" ||
+               e.first.scalar == "description";
+      });
+  return steps_keys_only ? only : nullptr;
+}
+
+// Why `documents` are plainly not scenarios (no mapping with `name` or `steps` at the top, nor
+// in a top-level list), or "" when they may be.
+std::string NotAScenarioFile(const std::vector<YamlNode>& documents) {
+  for (const YamlNode& document : documents) {
+    if (LooksLikeAScenario(document)) return "";
+    if (document.is_sequence() &&
+        std::any_of(document.items.begin(), document.items.end(), LooksLikeAScenario)) {
+      return "";
+    }
+  }
+  return "not a scenario file: no mapping with 'name' and 'steps' in it";
 }
 
 }  // namespace
@@ -167,18 +227,47 @@ LoadResult LoadScenarios(std::string_view text, std::string_view file,
     YamlError yaml_error;
     if (!ParseYaml(text, options.limits, &documents, &yaml_error)) {
       result.error = LoadError{file_name, yaml_error.line, yaml_error.column, yaml_error.message};
+      result.errors = {*result.error};
       return result;
     }
-    LoadDocuments(documents, file_name, options, &result.scenarios);
-    if (result.scenarios.empty()) {
-      result.error = LoadError{file_name, 0, 0, "the file holds no scenario"};
+    // Named on the command line, a file without `params` may be a scenario without its name.
+    const YamlNode* steps_root = StepsFileRoot(documents);
+    if (steps_root != nullptr && (options.discovered || steps_root->Find("params") != nullptr)) {
+      result.steps_file = true;
+      result.skipped = "a steps file (for include), not a scenario file";
+      if (!options.discovered) {
+        result.error = LoadError{file_name, 0, 0,
+                                 "a steps file holds no scenario to play: include it from a "
+                                 "scenario ('- include: FILE')"};
+        result.errors.push_back(*result.error);
+      }
+      return result;
+    }
+    if (std::string why = NotAScenarioFile(documents); options.discovered && !why.empty()) {
+      result.skipped = why;
+      return result;
+    }
+    std::vector<YamlFailure> failures;
+    LoadDocuments(documents, file_name, options, &result.scenarios, &failures);
+    for (const YamlFailure& f : failures) {
+      result.errors.push_back(
+          LoadError{f.file.empty() ? file_name : f.file, f.line, f.column, f.message});
+    }
+    if (failures.empty() && result.scenarios.empty()) {
+      result.errors.push_back(LoadError{file_name, 0, 0, "the file holds no scenario"});
+    }
+    if (!result.errors.empty()) {
+      result.scenarios.clear();
+      result.error = result.errors.front();
     }
   } catch (const YamlFailure& f) {
     result.scenarios.clear();
     result.error = LoadError{f.file.empty() ? file_name : f.file, f.line, f.column, f.message};
+    result.errors = {*result.error};
   } catch (const std::exception& e) {
     result.scenarios.clear();
     result.error = LoadError{file_name, 0, 0, std::string("cannot load: ") + e.what()};
+    result.errors = {*result.error};
   }
   return result;
 }
@@ -189,6 +278,7 @@ LoadResult LoadScenarioFile(const std::string& path, const LoadOptions& options)
     if (!in) {
       LoadResult result;
       result.error = LoadError{path, 0, 0, "cannot read the file"};
+      result.errors = {*result.error};
       return result;
     }
     std::string text;
@@ -201,6 +291,7 @@ LoadResult LoadScenarioFile(const std::string& path, const LoadOptions& options)
   } catch (const std::exception& e) {
     LoadResult result;
     result.error = LoadError{path, 0, 0, std::string("cannot read the file: ") + e.what()};
+    result.errors = {*result.error};
     return result;
   }
 }

@@ -301,7 +301,7 @@ TEST(Loader, CommandLineAndEnvironmentVariables) {
   options.variables = {"host"};
   auto s = MustLoad(R"(name: vars
 steps:
-  - connect: {name: c, address: "${host}:${env.PORT}"}
+  - connect: {name: c, address: "${host}:${env.PORT:-8080}"}
 )",
                     options);
   ASSERT_FALSE(s.empty());
@@ -954,6 +954,98 @@ INSTANTIATE_TEST_SUITE_P(
                   "  - send: {text: '${random.hex99}'}\n",
                   "s.yaml:5:18: ${random.hex99} is not a random value: use ${random.hexN}, N from "
                   "1 to 64 (e.g. ${random.hex8})"}));
+
+}  // namespace
+}  // namespace parley::harness
+
+namespace parley::harness {
+namespace {
+
+TEST(Loader, ReportsEveryErrorItCanFind) {
+  LoadOptions options;
+  options.check_files = false;
+  LoadResult r = LoadScenarios(R"(- name: first
+  target: t
+  steps:
+    - connect: c
+    - send: {on: c, txt: a}
+    - expect: {on: c, line: a, timeout: soon}
+    - send: {on: c, text: fine}
+    - expect: {on: c, lines: []}
+- name: second
+  target: t
+  tags: ["bad tag"]
+  steps: [{sleep: 1ms}]
+- name: third
+  target: t
+  steps:
+    - connect: {name: c, protcol: udp}
+    - send: {on: c, text: "after a failed connect nothing more is checked"}
+    - send: {on: nobody, text: x}
+- name: fourth
+  target: t
+  steps:
+    - connect: c
+    - expect: {on: c, line: {regex: '(x'}}
+)",
+                               "s.yaml", options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.scenarios.empty());
+  std::vector<std::string> errors;
+  for (const LoadError& e : r.errors)
+    errors.push_back(e.ToString().substr(0, e.ToString().find(' ')));
+  // Lines 17 and 18 come after a failed connect: they are not checked.
+  EXPECT_EQ(errors, (std::vector<std::string>{"s.yaml:5:21:", "s.yaml:6:41:", "s.yaml:8:30:",
+                                              "s.yaml:11:10:", "s.yaml:16:26:", "s.yaml:23:37:"}));
+  EXPECT_NE(r.errors[1].message.find("'timeout'"), std::string::npos) << r.errors[1].message;
+  EXPECT_NE(r.errors[5].message.find("bad regex"), std::string::npos) << r.errors[5].message;
+  EXPECT_EQ(r.error->ToString(), r.errors[0].ToString());
+}
+
+TEST(Loader, StepsFilesAndOtherYamlAreToldApart) {
+  const char steps[] = "params: [c]\nsteps:\n  - send: {on: '${c}', text: hi}\n";
+  const char compose[] = "services:\n  web: {image: nginx}\n";
+  LoadOptions discovered;
+  discovered.discovered = true;
+  LoadResult found_steps = LoadScenarios(steps, "login.yaml", discovered);
+  EXPECT_TRUE(found_steps.ok());
+  EXPECT_TRUE(found_steps.steps_file);
+  LoadResult found_other = LoadScenarios(compose, "docker-compose.yml", discovered);
+  EXPECT_TRUE(found_other.ok());
+  EXPECT_EQ(found_other.skipped, "not a scenario file: no mapping with 'name' and 'steps' in it");
+  LoadResult named_steps = LoadScenarios(steps, "login.yaml");
+  ASSERT_FALSE(named_steps.ok());
+  EXPECT_EQ(named_steps.error->ToString(),
+            "login.yaml: a steps file holds no scenario to play: include it from a scenario "
+            "('- include: FILE')");
+  LoadResult named_other = LoadScenarios(compose, "docker-compose.yml");
+  ASSERT_FALSE(named_other.ok());
+  EXPECT_EQ(named_other.error->ToString(),
+            "docker-compose.yml:1:1: unknown key 'services' in a scenario (expected one of: name, "
+            "description, tags, skip, target, timeout, vars, steps)");
+  // A broken scenario file found in a folder is still an error, not skipped.
+  LoadResult broken = LoadScenarios("name: x\nsteps: [{slep: 1ms}]\n", "s.yaml", discovered);
+  EXPECT_FALSE(broken.ok());
+}
+
+TEST(Loader, EnvironmentVariablesMustBeSetOrHaveADefault) {
+  ::unsetenv("PARLEY_TEST_UNSET");
+  ::setenv("PARLEY_TEST_SET", "from-env", 1);
+  EXPECT_EQ(
+      ErrorOf("name: x\ntarget: t\nsteps:\n  - connect: c\n"
+              "  - send: {text: '${env.PARLEY_TEST_UNSET}'}\n"),
+      "s.yaml:5:18: environment variable PARLEY_TEST_UNSET is not set (used as "
+      "${env.PARLEY_TEST_UNSET}; set it, or give a default: ${env.PARLEY_TEST_UNSET:-VALUE})");
+  auto s = MustLoad(
+      "name: x\ntarget: t\nsteps:\n  - connect: c\n"
+      "  - send: {text: '${env.PARLEY_TEST_UNSET:-8080} ${env.PARLEY_TEST_SET:-x} "
+      "${env.PARLEY_TEST_UNSET:-}.'}\n");
+  ASSERT_EQ(s.size(), 1u);
+  std::string out, error;
+  ASSERT_TRUE(RenderPayload(Action<SendStep>(s[0], 1).payload, Variables(), &out, &error));
+  EXPECT_EQ(out, "8080 from-env .");
+  ::unsetenv("PARLEY_TEST_SET");
+}
 
 }  // namespace
 }  // namespace parley::harness

@@ -128,6 +128,12 @@ std::optional<Template> Template::Parse(std::string_view source, bool unescape, 
       return std::nullopt;
     }
     std::string_view name = source.substr(i + 2, close - i - 2);
+    std::optional<std::string> fallback;
+    if (const std::size_t dash = name.find(":-");
+        dash != std::string_view::npos && name.starts_with("env.")) {
+      fallback.emplace(name.substr(dash + 2));
+      name = name.substr(0, dash);
+    }
     if (!IsValidVariableName(name)) {
       error->offset = i;
       error->message = "'${" + std::string(name) +
@@ -138,7 +144,7 @@ std::optional<Template> Template::Parse(std::string_view source, bool unescape, 
                     &t.parts_, error)) {
       return std::nullopt;
     }
-    t.parts_.push_back({true, std::string(name)});
+    t.parts_.push_back({true, std::string(name), std::move(fallback)});
     i = close + 1;
     literal_start = i;
   }
@@ -157,6 +163,7 @@ std::optional<std::string> Template::Render(const Variables& vars, std::string* 
       continue;
     }
     const std::string* value = vars.Find(part.text);
+    if (value == nullptr && part.fallback) value = &*part.fallback;
     if (value == nullptr) {
       if (part.text.compare(0, 4, "env.") == 0) {
         *error = "environment variable " + part.text.substr(4) + " is not set (used as ${" +

@@ -2,7 +2,8 @@
 // target arguments. A template is split once, when the scenario is loaded, into literal bytes
 // and variable names, so playing it is a concatenation; `$${` stands for a literal `${`.
 //
-// Variable names are dotted words: `nick`, `target.port`, `targets.http.host`, `env.HOME`.
+// Variable names are dotted words: `nick`, `target.port`, `targets.http.host`, `env.HOME`. An
+// environment variable may have a default, used when it is not set: `${env.PORT:-8080}`.
 // Literal parts may have had the scenario escapes (`\r`, `\x00`, ...) applied at parse time;
 // values substituted at play time are inserted as they are, never unescaped again.
 #ifndef PARLEY_HARNESS_SCENARIO_TEMPLATE_H_
@@ -46,6 +47,8 @@ class Template {
   struct Part {
     bool is_variable = false;
     std::string text;  // the bytes of a literal part, or the name of a variable
+    // `${env.NAME:-TEXT}`: TEXT, used when NAME is not set (as written: no escapes, no `}`).
+    std::optional<std::string> fallback = std::nullopt;
   };
 
   struct ParseError {
