@@ -53,6 +53,13 @@ bool FindScenarioFiles(const std::vector<std::string>& paths,
     for (auto it = fs::recursive_directory_iterator(
              path, fs::directory_options::skip_permission_denied, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      // A folder below with a targets file of its own is a suite of its own (its scenarios
+      // need its targets): it is played by naming it.
+      if (it->is_directory(ec) && (fs::is_regular_file(it->path() / "targets.yaml", ec) ||
+                                   fs::is_regular_file(it->path() / "targets.yml", ec))) {
+        it.disable_recursion_pending();
+        continue;
+      }
       if (!it->is_regular_file(ec)) continue;
       fs::path p = it->path();
       std::string ext = p.extension().string();

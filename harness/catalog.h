@@ -32,8 +32,9 @@ struct Catalog {
 };
 
 // The scenario files under `paths`: a file as given; a folder searched recursively for
-// *.yaml and *.yml, leaving out files named targets.yaml or targets.yml and those `excludes`
-// match (ExcludedBy). Sorted, without duplicates. A path that does not exist is an error.
+// *.yaml and *.yml, leaving out files named targets.yaml or targets.yml, folders below it that
+// hold a targets file of their own (suites of their own), and files `excludes` match
+// (ExcludedBy). Sorted, without duplicates. A path that does not exist is an error.
 bool FindScenarioFiles(const std::vector<std::string>& paths,
                        const std::vector<std::string>& excludes, std::vector<ScenarioFile>* files,
                        std::string* error);

@@ -146,6 +146,26 @@ TEST_F(DiscoveryTest, OtherYamlIsSkippedWithAWarningAndStepsFilesQuietly) {
       << error.errors[0].message;
 }
 
+TEST_F(DiscoveryTest, AFolderWithItsOwnTargetsFileIsASuiteOfItsOwn) {
+  Write("suite/a.yaml", "name: one\ntarget: http\nsteps: [{sleep: 1ms}]\n");
+  fs::create_directories(dir_ / "suite/irc");
+  Write("suite/irc/targets.yaml",
+        "targets:\n  irc: {command: [x], ready: '(?P<host>.+):(?P<port>\\d+)'}\n");
+  Write("suite/irc/b.yaml", "name: two\ntarget: irc\nsteps: [{sleep: 1ms}]\n");
+  RunSetup setup;
+  RunSetupError error;
+  ASSERT_TRUE(SetUpRun(Request(), &setup, &error)) << error.message;
+  ASSERT_EQ(setup.catalog.scenarios.size(), 1u);
+  EXPECT_EQ(setup.catalog.scenarios[0].name, "one");
+  RunRequest irc = Request();
+  irc.paths = {(dir_ / "suite/irc").string()};
+  RunSetup irc_setup;
+  ASSERT_TRUE(SetUpRun(irc, &irc_setup, &error))
+      << error.message << (error.errors.empty() ? "" : error.errors[0].ToString());
+  ASSERT_EQ(irc_setup.catalog.scenarios.size(), 1u);
+  EXPECT_EQ(irc_setup.catalog.scenarios[0].name, "two");
+}
+
 TEST_F(DiscoveryTest, ExcludeLeavesFilesOut) {
   Write("suite/a.yaml", "name: one\ntarget: http\nsteps: [{sleep: 1ms}]\n");
   Write("suite/broken.yaml", "name: [\n");
