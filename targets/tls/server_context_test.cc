@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <boost/asio/connect.hpp>
@@ -88,9 +89,11 @@ struct Exchange {
   std::string echoed;    // what it read back until the end
   error_code end;        // how its reading ended
   error_code handshake;  // the client's handshake result
+  error_code tcp_end;    // after close_notify, how reading the TCP socket itself ended
 };
 
-Exchange Play(ServerTls& tls, const std::string& ca_file, const std::string& offer) {
+Exchange Play(ServerTls& tls, const std::string& ca_file, const std::string& offer,
+              std::chrono::milliseconds close_grace = std::chrono::milliseconds(500)) {
   asio::io_context io;
   tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
   const unsigned short port = acceptor.local_endpoint().port();
@@ -101,7 +104,7 @@ Exchange Play(ServerTls& tls, const std::string& ca_file, const std::string& off
     error_code ec;
     a.accept(socket, ec);
     if (ec) return;
-    TlsStream<Socket> stream(std::move(socket), tls.context(), std::chrono::milliseconds(500));
+    TlsStream<Socket> stream(std::move(socket), tls.context(), close_grace);
     std::string buffer(1024, '\0');
     stream.async_handshake([&](const error_code& hs) {
       if (hs) return stream.close();
@@ -140,6 +143,16 @@ Exchange Play(ServerTls& tls, const std::string& ca_file, const std::string& off
       if (result.end) break;
       result.echoed.append(got.data(), n);
     }
+    // The client sends no close_notify of its own; the server's FIN must come anyway. A bound
+    // on the read keeps a server that waits from hanging the test.
+    timeval bound{5, 0};
+    ::setsockopt(client.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &bound,
+                 sizeof bound);
+    // (recv itself: Asio's read would wait out a timeout with poll.)
+    const ssize_t n = ::recv(client.next_layer().native_handle(), got.data(), got.size(), 0);
+    result.tcp_end = n == 0  ? asio::error::eof
+                     : n < 0 ? error_code(errno, boost::system::system_category())
+                             : asio::error::message_size;
   }
   client.next_layer().close(ec);
   server.join();
@@ -156,6 +169,18 @@ TEST_F(TlsFiles, ServesTlsWithAlpnAndEndsWithCloseNotify) {
   EXPECT_EQ(e.echoed, "hola");
   // close_notify: a clean TLS end reads as EOF, not as a truncation.
   EXPECT_EQ(e.end, asio::error::eof) << e.end.message();
+}
+
+TEST_F(TlsFiles, AfterCloseNotifyTheSocketClosesWithoutWaitingForThePeers) {
+  std::string error;
+  auto tls = ServerTls::Load(Path("server.pem"), Path("server.key"), {}, &error);
+  ASSERT_NE(tls, nullptr) << error;
+  // A grace far longer than the read bound: only a close that does not wait passes.
+  Exchange e = Play(*tls, Path("ca.pem"), "", std::chrono::milliseconds(30000));
+  ASSERT_FALSE(e.handshake) << e.handshake.message();
+  EXPECT_EQ(e.echoed, "hola");
+  EXPECT_EQ(e.end, asio::error::eof) << e.end.message();
+  EXPECT_EQ(e.tcp_end, asio::error::eof) << e.tcp_end.message();
 }
 
 TEST_F(TlsFiles, RefusesAnAlpnOfferWithoutItsProtocol) {
