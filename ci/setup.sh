@@ -17,7 +17,8 @@ groups:
   test    real peers the tests talk to: curl, ncat, netcat-openbsd, nginx-light, chromium,
           openssl (test certificates, s_client, s_server);
           patch (ci/fault-injection.sh); afl++ (an instrumented target for parley fuzz's
-          coverage tests)
+          coverage tests); ngircd and nginx-light (the example suites that start a server
+          parley did not build); python3-jsonschema and python3-yaml (ci/check-schema.py)
   fuzz    AFL++ and zip (second fuzz engine, OSS-Fuzz seed archives)
   bench   wrk, nginx-light, ncat, linux-perf, valgrind, time
   all     every group above
@@ -26,7 +27,7 @@ USAGE
 
 declare -A groups=(
   [build]="cmake ninja-build g++ make python3 pkg-config libboost-dev libboost-program-options-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl clang-14 libclang-rt-14-dev clang-format-14"
-  [test]="curl ncat netcat-openbsd nginx-light ngircd chromium procps patch afl++ openssl"
+  [test]="curl ncat netcat-openbsd nginx-light ngircd chromium procps patch afl++ openssl python3-jsonschema python3-yaml"
   [fuzz]="afl++ zip"
   [bench]="wrk nginx-light ncat linux-perf valgrind procps time"
 )
