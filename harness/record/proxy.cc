@@ -148,7 +148,9 @@ class RecordingProxy::TcpSession : public std::enable_shared_from_this<TcpSessio
     }
   }
 
-  // Writes what TLS has to send to the server.
+  // Writes what TLS has to send to the server. Only the handshake and ClientToServer write to
+  // the server, so writes never overlap; what reading makes TLS send (a reply to a key update,
+  // rare) goes out with the client's next bytes.
   asio::awaitable<bool> SendTls(error_code& ec) {
     std::string out = tls_->TakeOutput();
     if (out.empty()) co_return true;
@@ -246,7 +248,6 @@ class RecordingProxy::TcpSession : public std::enable_shared_from_this<TcpSessio
         }
         break;
       }
-      co_await SendTls(ignored);
     }
     PumpEnded();
   }

@@ -239,8 +239,11 @@ class Writer {
     for (const std::string& line : options_.comment)
       y += line.empty() ? "#\n" : "# " + line + "\n";
     std::map<std::string, std::vector<std::string>> by_protocol;
-    for (const State& s : states_)
+    for (int c = 1; c <= recording_.connections(); ++c) {
+      if (recording_.connection(c).failed) continue;  // it has no steps
+      const State& s = states_[static_cast<std::size_t>(c - 1)];
       by_protocol[ProtocolName(s.protocol)].push_back(s.name);
+    }
     std::string protocols;
     for (const auto& [name, connections] : by_protocol) {
       protocols += (protocols.empty() ? "" : "; ") + name + ":";

@@ -112,6 +112,23 @@ TEST(ScenarioWriter, ABodyWithTheAddressHasAnyLength) {
   EXPECT_TRUE(Has(y, "body: 'header: Host: ${server}'")) << y;
 }
 
+TEST(ScenarioWriter, ALargeBodyWithTheAddressIsNotCheckedByLength) {
+  Recording r;
+  int c = Connected(&r);
+  r.ClientData(c, "POST /echo HTTP/1.1\r\nHost: 127.0.0.1:40000\r\nContent-Length: 9000\r\n\r\n" +
+                      std::string(9000, 'z'));
+  std::string body = "method: POST\nheader: Host: 127.0.0.1:40000\n" + std::string(9000, 'z');
+  r.ServerData(
+      c, "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+  std::string y = Write(r);
+  EXPECT_TRUE(Has(y, "'Content-Length': {regex: '^\\d+$'}")) << y;
+  EXPECT_TRUE(Has(y, "body: {contains: 'method: POST'}")) << y;
+  EXPECT_TRUE(Has(y,
+                  "data: ['POST /echo HTTP/1.1\\r\\nHost: ${server}\\r\\nContent-Length: "
+                  "9000\\r\\n\\r\\n', {repeat: 'z', count: 9000}]"))
+      << y;
+}
+
 TEST(ScenarioWriter, AChatRoomWithCaptures) {
   Recording r;
   int a = Connected(&r, 41000);

@@ -20,6 +20,11 @@ std::string Lower(std::string_view text) {
   return out;
 }
 
+// True when the pieces are plain bytes: what was recorded will come again, byte for byte.
+bool IsLiteral(const Pieces& pieces) {
+  return pieces.empty() || (pieces.size() == 1 && pieces[0].kind == TextPiece::Kind::kLiteral);
+}
+
 // ", capture: [a, b]" or nothing.
 std::string CaptureYaml(const Pieces& pieces) {
   std::vector<std::string> names = CaptureNames(pieces);
@@ -164,14 +169,12 @@ class HttpWriter : public StreamWriter {
   }
 
   std::string ResponseYaml(const HttpResponse& r) {
-    std::optional<std::string> body = BodyYaml(r);
-    bool stable_length = !body_varies_;
+    BodyCheck body = BodyYaml(r);
     std::string y =
         "expect:\n  on: " + on_ + "\n  http:\n    status: " + std::to_string(r.status) + "\n";
     y += "    reason: " + SingleQuoted(TemplateText(r.reason)) + "\n";
     std::string headers;
     std::set<std::string> seen;
-    std::vector<std::string> captures;
     for (const auto& [name, value] : r.headers) {
       std::string lower = Lower(name);
       if (!seen.insert(lower).second || policy_->drop.count(lower) != 0) continue;
@@ -181,7 +184,7 @@ class HttpWriter : public StreamWriter {
         check = "{present: true}";
       } else if (!kept && lower == "set-cookie") {
         check = "{regex: " + SingleQuoted(CookieRegex(value)) + "}";
-      } else if (lower == "content-length" && !stable_length) {
+      } else if (lower == "content-length" && body.varies) {
         check = "{regex: '^\\d+$'}";
       } else {
         check = MatchYaml(n_->Received(value, false, false));
@@ -189,33 +192,42 @@ class HttpWriter : public StreamWriter {
       headers += "      " + SingleQuoted(TemplateText(name)) + ": " + check + "\n";
     }
     if (!headers.empty()) y += "    headers:\n" + headers;
-    if (body) y += "    body: " + *body + "\n";
+    if (body.yaml) y += "    body: " + *body.yaml + "\n";
     y.pop_back();
     return y;
   }
 
-  // The body check, or nullopt when the body is not checked; sets body_varies_ when the body's
-  // length may differ on replay.
-  std::optional<std::string> BodyYaml(const HttpResponse& r) {
-    body_varies_ = false;
+  struct BodyCheck {
+    std::optional<std::string> yaml;  // nullopt: the body is not checked
+    bool varies = false;              // its length may differ on replay
+  };
+
+  BodyCheck BodyYaml(const HttpResponse& r) {
     if (r.body_size > HeaderPolicy::kExactBody) {
-      std::string y = "{length: " + std::to_string(r.body_size);
+      // Its length, unless it holds a value that may differ, and the start of its first line.
+      bool varies = !IsLiteral(n_->Received(r.body, false, false));
       std::string_view first = std::string_view(r.body).substr(0, 64);
       first = first.substr(0, first.find('\n'));
+      std::string contains;
       if (first.size() >= 4 && IsUtf8(first) && !LooksBinary(first) &&
-          n_->Received(first, false, false).size() == 1 &&
-          first.find_first_of("\r\t") == std::string_view::npos) {
-        y += ", contains: " + SingleQuoted(TemplateText(first));
+          first.find_first_of("\r\t") == std::string_view::npos &&
+          IsLiteral(n_->Received(first, false, false))) {
+        contains = "contains: " + SingleQuoted(TemplateText(first));
       }
-      return y + "}";
+      if (!varies) {
+        return {"{length: " + std::to_string(r.body_size) +
+                (contains.empty() ? "" : ", " + contains) + "}"};
+      }
+      if (contains.empty()) return {std::nullopt, true};
+      return {"{" + contains + "}", true};
     }
-    if (r.body.empty()) return r.body_size == 0 ? std::optional<std::string>("''") : std::nullopt;
+    if (r.body.empty()) return {r.body_size == 0 ? std::optional<std::string>("''") : std::nullopt};
     Pieces pieces = n_->Received(r.body, false, false);
-    if (pieces.size() != 1 || pieces[0].kind != TextPiece::Kind::kLiteral) body_varies_ = true;
-    if (!NeedsRegex(pieces)) return SingleQuoted(TemplateSource(pieces));
+    bool varies = !IsLiteral(pieces);
+    if (!NeedsRegex(pieces)) return {SingleQuoted(TemplateSource(pieces)), varies};
     std::string pattern = "(?s)^" + RegexSource(pieces) + "$";
-    if (pattern.size() > Regex::kMaxPatternBytes) return std::nullopt;
-    return "{regex: " + SingleQuoted(pattern) + "}";
+    if (pattern.size() > Regex::kMaxPatternBytes) return {std::nullopt, varies};
+    return {"{regex: " + SingleQuoted(pattern) + "}", varies};
   }
 
   // "name=value; Path=/; Expires=Thu, 01 Jan 2027 00:00:00 GMT" with the value and the expiry
@@ -250,7 +262,6 @@ class HttpWriter : public StreamWriter {
   const HeaderPolicy* policy_;
   RequestSniffer sniffer_;
   ResponseReader reader_;
-  bool body_varies_ = false;
   bool reported_ = false;
   bool ended_ = false;
 };
