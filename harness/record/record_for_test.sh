@@ -13,6 +13,9 @@
 work=$(mktemp -d "${TMPDIR:-/tmp}/parley-record-XXXXXX")
 pids=()
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# scenarios/targets.yaml names ${env.PARLEY_TLS_PKI} (for its TLS targets, which these tests do
+# not start); it must be set for the file to load.
+export PARLEY_TLS_PKI=${PARLEY_TLS_PKI:-$work}
 
 cleanup() {
   local pid
