@@ -135,3 +135,10 @@ status=0
   fail "a stray argument was not refused (exit $status)"
 "$parley" record --help | grep -q '^usage: parley record --listen HOST:PORT' || fail "--help"
 echo "PASS: the command line"
+
+# The recorded files also pass the JSON Schema editors use (when its checker can run).
+if python3 -c 'import jsonschema, yaml' 2>/dev/null; then
+  python3 "$repo/ci/check-schema.py" "$work" >"$work/schema.out" 2>&1 ||
+    fail "a recorded file does not validate against docs/scenario.schema.json: $(cat "$work/schema.out")"
+  echo "PASS: $(cat "$work/schema.out")"
+fi
