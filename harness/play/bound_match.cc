@@ -127,7 +127,7 @@ std::string BoundMatch::Describe() const {
     case TextMatch::Kind::kContains:
       return "containing " + ShowBytes(text_) + any_case;
     case TextMatch::Kind::kRegex:
-      return "matching /" + EscapeBytes(text_) + "/" + (ignore_case_ ? "i" : "");
+      return "matching /" + EscapeKeepingBackslashes(text_) + "/" + (ignore_case_ ? "i" : "");
     case TextMatch::Kind::kAnyOf: {
       std::string text = "one of: ";
       for (std::size_t i = 0; i < any_of_.size(); ++i)

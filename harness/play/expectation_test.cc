@@ -96,7 +96,7 @@ TEST(LineExpectation, RegexCapturesAndContains) {
   Verdict miss = Whole(spec, "* welcome guestX\n");
   ASSERT_EQ(miss.kind, Verdict::Kind::kFail);
   EXPECT_EQ(miss.message,
-            "the line differs:\nexpected: matching /^\\\\* welcome (guest\\\\d+)$/\n  actual: \"* "
+            "the line differs:\nexpected: matching /^\\* welcome (guest\\d+)$/\n  actual: \"* "
             "welcome guestX\"");
   EXPECT_EQ(Whole("line: {contains: come}", "welcome\n").kind, Verdict::Kind::kPass);
 }

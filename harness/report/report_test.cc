@@ -153,12 +153,16 @@ TEST_F(ReportTest, JsonIsCompleteAndEscaped) {
 }
 
 TEST(JsonString, AlwaysValid) {
-  EXPECT_EQ(JsonString("a\"b\\c\n\t"), "\"a\\\"b\\\\\\\\c\\n\\t\"");
+  // A backslash in the text is one in the decoded JSON: escaped for JSON once, not twice.
+  EXPECT_EQ(JsonString("a\"b\\c\n\t"), "\"a\\\"b\\\\c\\n\\t\"");
   EXPECT_EQ(JsonString(std::string("\0\x1f\xc3\xa9\xff", 5)), "\"\\\\0\\\\x1F\xc3\xa9\\\\xFF\"");
 }
 
 TEST(SanitizeText, KeepsNewlinesAndTabsEscapesTheRest) {
   EXPECT_EQ(SanitizeText("a\tb\nc\rd\x1b[31m"), "a\tb\nc\\rd\\x1B[31m");
+  // A message's escaped bytes are not escaped again (JUnit and JSON read as the console).
+  EXPECT_EQ(SanitizeText("expected: \"CRASH\\n\"\n  actual: \"CRASX\\n\""),
+            "expected: \"CRASH\\n\"\n  actual: \"CRASX\\n\"");
 }
 
 }  // namespace

@@ -39,10 +39,10 @@ std::string SanitizeText(std::string_view text) {
   for (;;) {
     std::size_t end = text.find_first_of("\n\t", pos);
     if (end == std::string_view::npos) {
-      out += EscapeBytes(text.substr(pos));
+      out += EscapeKeepingBackslashes(text.substr(pos));
       return out;
     }
-    out += EscapeBytes(text.substr(pos, end - pos));
+    out += EscapeKeepingBackslashes(text.substr(pos, end - pos));
     out += text[end];
     pos = end + 1;
   }

@@ -30,8 +30,10 @@ std::string FailureDetails(const ScenarioResult& result, bool all_transcripts,
 // Every transcript of the result, for --verbose.
 std::string AllTranscripts(const ScenarioResult& result);
 
-// Text from a target's stderr made safe for any report: valid UTF-8, no control bytes other
-// than newline and tab (others escaped as in EscapeBytes).
+// Text made safe for any report (a target's stderr, a failure message): valid UTF-8, no control
+// bytes other than newline and tab (others escaped as in EscapeBytes). Backslashes stay as they
+// are: a message's escaped bytes (`"CRASH\n"`) read the same in every report, and the caret
+// under a diff stays in its column.
 std::string SanitizeText(std::string_view text);
 
 }  // namespace parley::harness

@@ -230,6 +230,19 @@ std::size_t UnescapeOne(std::string_view text, std::size_t at, std::string* out,
 
 }  // namespace
 
+std::string EscapeKeepingBackslashes(std::string_view text) {
+  // A backslash is ASCII, so no UTF-8 sequence spans one: the pieces between are escaped alone.
+  std::string out;
+  std::size_t pos = 0;
+  for (std::size_t slash = text.find('\\'); slash != std::string_view::npos;
+       slash = text.find('\\', pos)) {
+    out += EscapeBytes(text.substr(pos, slash - pos));
+    out += '\\';
+    pos = slash + 1;
+  }
+  return out + EscapeBytes(text.substr(pos));
+}
+
 std::string EscapeBytes(std::string_view bytes) {
   std::string out;
   out.reserve(bytes.size());

@@ -18,6 +18,11 @@ namespace parley::harness {
 // byte as well, since terminals act on them.
 std::string EscapeBytes(std::string_view bytes);
 
+// As EscapeBytes, but a backslash stays as it is: for text whose backslashes mean something
+// already (a message holding escaped bytes, a regex), shown as it is meant. The result is as safe
+// to print, but does not read back with UnescapeText.
+std::string EscapeKeepingBackslashes(std::string_view text);
+
 // The scenario-text escapes: `\r \n \t \0 \\ \" \xHH \e`; anything else after a backslash is an
 // error. On error returns false and sets `*error` (with the offending offset) and leaves `*out`
 // unspecified.

@@ -155,6 +155,13 @@ TEST(EscapeBytes, Table) {
   }
 }
 
+TEST(EscapeKeepingBackslashes, EscapesControlsAndBadUtf8ButNotBackslashes) {
+  EXPECT_EQ(EscapeKeepingBackslashes("^\\* (guest\\d+)$"), "^\\* (guest\\d+)$");
+  EXPECT_EQ(EscapeKeepingBackslashes("\"CRASH\\n\"\r\xff\\"), "\"CRASH\\n\"\\r\\xFF\\");
+  EXPECT_EQ(EscapeKeepingBackslashes("caf\xc3\xa9\\\x1b"), "caf\xc3\xa9\\\\x1B");
+  EXPECT_EQ(EscapeKeepingBackslashes(""), "");
+}
+
 TEST(EscapeBytes, TableRoundTrips) {
   for (const EscapeCase& c : kEscapeCases) {
     SCOPED_TRACE(c.name);
