@@ -1,12 +1,9 @@
 """http-server against nginx: requests/s of wrk on keep-alive GET /, one thread against one
 nginx worker and two against two, and the CPU time each server spends per request."""
 
-import re
-import subprocess
 
 from ci.bench import peers
 from ci.bench.context import log
-from ci.bench.peers import PeerError
 from ci.bench.rows import Row, median
 
 TARGETS = ["http-server"]
@@ -16,24 +13,7 @@ def wrk(ctx, port, seconds, tag, server=None):
     """Requests/s of `wrk -t1 -c50`, problems seen, and (with `server`) the server's CPU
     microseconds per request."""
     cmd = ["wrk", "-t1", "-c50", "-d%ss" % seconds, "http://127.0.0.1:%d/" % port]
-    cpu_before = peers.cpu_seconds(server.pid) if server else 0
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
-    cpu = peers.cpu_seconds(server.pid) - cpu_before if server else 0
-    with open(ctx.out / "logs" / "wrk.log", "a") as f:
-        f.write("== %s: %s\n%s\n" % (tag, " ".join(cmd), result.stdout + result.stderr))
-    match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
-    if result.returncode != 0 or not match:
-        raise PeerError("wrk failed against %s: %s" % (tag, result.stderr.strip()[-300:]))
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
-    socket_errors = re.search(r"Socket errors: (.*)", result.stdout)
-    problems = []
-    if errors:
-        problems.append("%s non-2xx" % errors.group(1))
-    if socket_errors:
-        problems.append("socket errors: " + socket_errors.group(1))
-    requests = re.search(r"(\d+) requests in", result.stdout)
-    per_request = cpu * 1e6 / int(requests.group(1)) if server and requests else None
-    return float(match.group(1)), problems, per_request
+    return peers.run_wrk(cmd, seconds, ctx.out / "logs" / "wrk.log", tag, server)
 
 
 def run(ctx):

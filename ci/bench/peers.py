@@ -327,3 +327,28 @@ def start_ncat_chat(procs, log, max_conns):
                                 "--max-conns", str(max_conns)], log)
     wait_for_port(port, 10, proc)
     return proc, port
+
+
+def run_wrk(cmd, seconds, log_path, tag, server=None):
+    """Runs the wrk command `cmd` (a run of `seconds`), appends its output to `log_path`, and
+    returns its requests/s, the problems it saw (non-2xx answers, socket errors) and, with
+    `server` (a process), that server's CPU microseconds per request during the run."""
+    cpu_before = cpu_seconds(server.pid) if server else 0
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    cpu = cpu_seconds(server.pid) - cpu_before if server else 0
+    with open(log_path, "a") as f:
+        f.write("== %s: %s\n%s\n" % (tag, " ".join(cmd), result.stdout + result.stderr))
+    match = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
+    if result.returncode != 0 or not match:
+        raise PeerError("wrk failed against %s: %s" % (tag, result.stderr.strip()[-300:]))
+    problems = []
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result.stdout)
+    if errors:
+        problems.append("%s non-2xx" % errors.group(1))
+    socket_errors = re.search(r"Socket errors: (.*)", result.stdout)
+    if socket_errors:
+        problems.append("socket errors: " + socket_errors.group(1))
+    requests = re.search(r"(\d+) requests in", result.stdout)
+    per_request = cpu * 1e6 / int(requests.group(1)) if server and requests else None
+    return float(match.group(1)), problems, per_request
+
