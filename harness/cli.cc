@@ -26,6 +26,7 @@
 #include "harness/play/target_pool.h"
 #include "harness/record_command.h"
 #include "harness/report/console_report.h"
+#include "harness/report/html_report.h"
 #include "harness/report/json_report.h"
 #include "harness/report/junit_report.h"
 #include "harness/run_setup.h"
@@ -70,6 +71,7 @@ po::options_description RunOptionsDescription(Options* o) {
       "show every connection's transcript, also for passing scenarios")(
       "junit", po::value(&o->junit), "write a JUnit XML report to FILE")(
       "json", po::value(&o->json), "write a JSON report to FILE")(
+      "html", po::value(&o->html), "write an HTML report to FILE (one page, for people)")(
       "color", po::value(&o->color),
       "auto (default: on a terminal unless NO_COLOR is set), always or never")(
       "bin-dir", po::value(&o->bin_dir),
@@ -167,6 +169,8 @@ int CommandRun(const std::vector<std::string>& args) {
     reports_ok = WriteFile(o.junit, JunitReport(results, elapsed)) && reports_ok;
   if (!o.json.empty())
     reports_ok = WriteFile(o.json, JsonReport(results, elapsed, caught)) && reports_ok;
+  if (!o.html.empty())
+    reports_ok = WriteFile(o.html, HtmlReport(results, elapsed, caught)) && reports_ok;
   console.Summary(results, elapsed, caught);
   if (caught != 0) return 128 + caught;
   if (internal_error) {

@@ -35,6 +35,7 @@ struct Options {
   bool verbose = false;
   std::string junit;
   std::string json;
+  std::string html;
   std::string color = "auto";
   std::string max_receive = "64MiB";
   // export-seeds
