@@ -22,6 +22,7 @@
 
 #include "harness/cli_support.h"
 #include "harness/fuzz_command.h"
+#include "harness/init_command.h"
 #include "harness/play/runner.h"
 #include "harness/play/target_pool.h"
 #include "harness/record_command.h"
@@ -51,6 +52,7 @@ commands:
   export-seeds   write every send payload to files, as fuzzing seeds
   fuzz           mutate the scenarios' sends against their targets: a fuzz campaign
   record         a recording proxy: what clients and a server say becomes a scenario
+  init           scaffold a repository: targets.yaml, an example scenario, a CI workflow
 
 PATHS are scenario files or folders (searched for *.yaml); default: scenarios
 'parley COMMAND --help' shows the options of a command; docs/runner.md has the details.
@@ -262,6 +264,7 @@ int RunParley(int argc, char** argv) {
     if (command == "export-seeds") return CommandExportSeeds(args);
     if (command == "fuzz") return CommandFuzz(args);
     if (command == "record") return CommandRecord(args);
+    if (command == "init") return CommandInit(args);
     std::fprintf(stderr, "parley: unknown command '%s'\n%s", command.c_str(), kUsage);
     return kExitUsage;
   } catch (const po::error& e) {
