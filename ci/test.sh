@@ -45,5 +45,5 @@ ctest --preset dev -j "$jobs" "${ctest_args[@]}"
 if [ "$fuzz" -eq 1 ]; then
   cmake --preset fuzz
   cmake --build --preset fuzz --target fuzzers -j "$jobs"
-  ctest --test-dir build/fuzz -L 'fuzz-(smoke|replay)' -j "$jobs" --output-on-failure
+  ctest --test-dir build/fuzz -L 'fuzz-(smoke|replay|oss)' -j "$jobs" --output-on-failure
 fi
