@@ -1,6 +1,7 @@
 #include "harness/play/bound_match.h"
 
 #include "harness/text/bytes_text.h"
+#include "harness/text/text_diff.h"
 
 namespace parley::harness {
 
@@ -139,7 +140,7 @@ std::string BoundMatch::Describe() const {
 }
 
 std::string BoundMatch::ExplainMismatch(std::string_view actual) const {
-  if (kind_ == TextMatch::Kind::kExact && !ignore_case_) return RenderDiff(text_, actual);
+  if (exact_text()) return RenderFullDiff(text_, actual);
   return "expected: " + Describe() + "\n  actual: " + ShowBytes(actual);
 }
 

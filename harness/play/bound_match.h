@@ -33,11 +33,14 @@ class BoundMatch {
   // "exactly "x"", "containing "x"", "matching /x/": for messages.
   std::string Describe() const;
 
-  // Why `actual` does not match: a marked diff for exact text, else what was expected and
-  // what arrived.
+  // Why `actual` does not match: for exact text a diff with every difference (RenderFullDiff:
+  // a unified diff when there are several lines), else what was expected and what arrived.
   std::string ExplainMismatch(std::string_view actual) const;
 
   TextMatch::Kind kind() const { return kind_; }
+  // Exact text, case and all: what a diff can be shown against. text() is that text.
+  bool exact_text() const { return kind_ == TextMatch::Kind::kExact && !ignore_case_; }
+  const std::string& text() const { return text_; }
 
  private:
   TextMatch::Kind kind_ = TextMatch::Kind::kExact;

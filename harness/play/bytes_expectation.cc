@@ -10,6 +10,7 @@
 #include "harness/scenario/payload.h"
 #include "harness/text/bytes_text.h"
 #include "harness/text/find_bytes.h"
+#include "harness/text/text_diff.h"
 
 namespace parley::harness {
 namespace {
@@ -29,7 +30,7 @@ class BytesExpectation : public Expectation {
       if (!Fill(n)) return Verdict::Fail(error_);
       if (std::memcmp(window_.bytes().data() + compared_, got.data() + compared_, n - compared_) !=
           0) {
-        return Verdict::Fail("the bytes differ:\n" + Diff(got.substr(0, n + kShownAfter)));
+        return Verdict::Fail("the bytes differ:\n" + Diff(got, n + kShownAfter));
       }
     }
     compared_ = n;
@@ -58,10 +59,11 @@ class BytesExpectation : public Expectation {
   }
 
  private:
-  static constexpr std::size_t kContext = 64;      // equal bytes kept before the compare point
-  static constexpr std::size_t kShownAfter = 40;   // bytes a diff shows after a difference
-  static constexpr std::size_t kHeld = 64 * 1024;  // equal bytes held before consuming them
-  static constexpr std::size_t kLeastRead = 4096;  // so that reads are not tiny
+  static constexpr std::size_t kContext = 64;           // equal bytes kept before the compare point
+  static constexpr std::size_t kShownAfter = 40;        // bytes a diff shows after a difference
+  static constexpr std::size_t kHeld = 64 * 1024;       // equal bytes held before consuming them
+  static constexpr std::size_t kLeastRead = 4096;       // so that reads are not tiny
+  static constexpr std::size_t kWholeDiff = 16 * 1024;  // see Diff
 
   std::uint64_t Left() const { return expected_.size() - consumed_; }
   std::string Received(const Inbox& inbox) const {
@@ -79,8 +81,17 @@ class BytesExpectation : public Expectation {
     return true;
   }
 
-  // The expected bytes against `got`, both from where the inbox starts.
-  std::string Diff(std::string_view got) const {
+  // The expected bytes against `got`, both from where the inbox starts: every difference
+  // (RenderFullDiff, against as many bytes of `got` and kShownAfter more) when the expected
+  // bytes are few enough to hold and none were consumed yet, else the first one, against the
+  // first `shown` bytes of `got`.
+  std::string Diff(std::string_view got, std::size_t shown = std::string_view::npos) const {
+    if (consumed_ == 0 && expected_.size() <= kWholeDiff) {
+      const auto size = static_cast<std::size_t>(expected_.size());
+      if (!Fill(size)) return error_;
+      return RenderFullDiff(window_.bytes().substr(0, size), got.substr(0, size + kShownAfter));
+    }
+    got = got.substr(0, shown);
     if (!Fill(got.size() + kShownAfter + 1)) return error_;
     return RenderDiff(window_.bytes(), got, kShownAfter, consumed_);
   }

@@ -190,11 +190,28 @@ TEST(LineExpectation, RegexValuesAreQuoted) {
             Verdict::Kind::kFail);
 }
 
+// Expected bytes with line ends: every differing line is shown, with its CR and LF.
+TEST(BytesExpectation, ShowsEveryDifferingLine) {
+  Verdict v = Whole(R"(bytes: "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\n\r\n")",
+                    "HTTP/1.1 200 OK\r\nA: 9\r\nB: 2\n\r\n");
+  ASSERT_EQ(v.kind, Verdict::Kind::kFail);
+  EXPECT_EQ(v.message,
+            "the bytes differ:\n--- expected\n+++ actual\n@@ -1,4 +1,4 @@\n"
+            " HTTP/1.1 200 OK\\r\\n\n"
+            "-A: 1\\r\\n\n"
+            "-B: 2\\r\\n\n"
+            "+A: 9\\r\\n\n"
+            "+B: 2\\n\n"
+            " \\r\\n");
+}
+
 TEST(LineExpectation, LinesInOrderFailAtTheFirstMismatch) {
   EXPECT_EQ(Whole("lines: [a, b, c]", "a\nb\n").kind, Verdict::Kind::kWait);
   Verdict v = Whole("lines: [a, b, c]", "a\nx\n");
   ASSERT_EQ(v.kind, Verdict::Kind::kFail);
-  EXPECT_EQ(v.message.substr(0, 20), "line 2 of 3 differs:");
+  EXPECT_EQ(v.message,
+            "line 2 of 3 differs (2 lines arrived; line ends shown as \\n):\n--- expected\n+++ "
+            "actual\n@@ -1,3 +1,2 @@\n a\\n\n-b\\n\n-c\\n\n+x\\n");
   EXPECT_EQ(Whole("lines: [a, b, c]", "a\nb\nc\nd\n").kind, Verdict::Kind::kPass);
   EXPECT_EQ(LeftAfter("lines: [a, b, c]", "a\nb\nc\nd\n"), "d\n");
 }

@@ -68,6 +68,34 @@ TEST(BoundHttpCheck, ListsEveryMismatch) {
             "response head: \"HTTP/1.1 404 Not Found\\r\\n\\r\\n\"");
 }
 
+// A body of several lines that differs in several places shows a unified diff of them all.
+TEST(BoundHttpCheck, AMultiLineBodyShowsEveryDifference) {
+  ExpectStep e = LoadExpectStep(
+      "http: {status: 200, body: \"<ul>\\n<li>a</li>\\n<li>b</li>\\n<li>c</li>\\n</ul>\\n\"}");
+  std::string error;
+  auto check = BoundHttpCheck::Bind(e.http, Vars(), &error);
+  ASSERT_TRUE(check) << error;
+  HttpResponse r =
+      Response(200, "OK", {}, "<ul>\n<li>A</li>\n<li>b</li>\n<li>c</li>\r\n<li>d</li>\n</ul>\n");
+  Verdict v = check->Check(r, 1, 0);
+  ASSERT_EQ(v.kind, Verdict::Kind::kFail);
+  EXPECT_EQ(v.message,
+            "the response does not match:\n"
+            "  - body differs:\n"
+            "    --- expected\n"
+            "    +++ actual\n"
+            "    @@ -1,5 +1,6 @@\n"
+            "     <ul>\\n\n"
+            "    -<li>a</li>\\n\n"
+            "    +<li>A</li>\\n\n"
+            "     <li>b</li>\\n\n"
+            "    -<li>c</li>\\n\n"
+            "    +<li>c</li>\\r\\n\n"
+            "    +<li>d</li>\\n\n"
+            "     </ul>\\n\n"
+            "response head: \"HTTP/1.1 200 OK\\r\\n\\r\\n\"");
+}
+
 TEST(BoundHttpCheck, ALengthAloneDoesNotNeedTheBody) {
   ExpectStep e = LoadExpectStep("http: {status: 200, body: {length: 5}}");
   std::string error;

@@ -5,6 +5,7 @@
 #include "harness/play/bound_match.h"
 #include "harness/play/expectation_kinds.h"
 #include "harness/text/bytes_text.h"
+#include "harness/text/text_diff.h"
 
 namespace parley::harness {
 namespace {
@@ -56,7 +57,12 @@ class LineExpectation : public Expectation {
         continue;
       }
       std::string failure = any_order_ ? Tally(line) : Compare(line);
-      if (!failure.empty()) return Verdict::Fail(failure);
+      if (!failure.empty()) {
+        if (!any_order_ && matches_.size() > 1 && AllExactText()) {
+          failure = LinesDiff(inbox, lines_.size());
+        }
+        return Verdict::Fail(failure + SkippedLines());
+      }
       lines_.push_back({static_cast<std::size_t>(line.data() - inbox.bytes().data()), line.size()});
       offset_ = next;
     }
@@ -123,6 +129,33 @@ class LineExpectation : public Expectation {
     for (const std::string& line : shown_skipped_)
       text += "\n  " + ShowBytes(line);
     return text;
+  }
+
+  bool AllExactText() const {
+    for (const BoundMatch& m : matches_)
+      if (!m.exact_text()) return false;
+    return true;
+  }
+
+  // Line `failed` (0-based) of several exact ones differs: a unified diff of all the expected
+  // lines against the lines that have arrived (those judged, and after the failing one as
+  // many complete ones as are in the inbox, up to the expected count).
+  std::string LinesDiff(const Inbox& inbox, std::size_t failed) const {
+    std::string expected, actual;
+    for (const BoundMatch& m : matches_)
+      expected += m.text() + "\n";
+    for (const Span& span : lines_)
+      actual += std::string(inbox.bytes().substr(span.offset, span.size)) + "\n";
+    std::size_t offset = offset_, scanned = offset_, next = 0, count = lines_.size();
+    std::string_view line;
+    while (count < matches_.size() && inbox.NextLine(offset, &scanned, &line, &next)) {
+      actual += std::string(line) + "\n";
+      offset = scanned = next;
+      ++count;
+    }
+    return "line " + std::to_string(failed + 1) + " of " + std::to_string(matches_.size()) +
+           " differs (" + std::to_string(count) + " lines arrived; line ends shown as \\n):\n" +
+           RenderFullDiff(expected, actual);
   }
 
   // In order: the next line must match the next expected one.

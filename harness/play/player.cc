@@ -121,12 +121,14 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
     }
     std::string dead = DeadTarget();
     if (!failure.empty() && dead.empty()) {
-      // A crash often shows first as a closed connection, while the process is still dying
-      // (a sanitizer report takes a while): give the exit a moment to show.
+      // A crash often shows first as a closed connection or a silent server while the process
+      // is still dying (a sanitizer report takes a while to symbolize): wait as long as a
+      // target shows it is dying, and no longer.
       for (auto& [name, lease] : leases_) {
         if (lease.process && may_exit_.count(name) == 0) {
-          co_await lease.process->WaitForExit(Clock::now() + std::chrono::milliseconds(500));
-          if (lease.process->Poll()) break;
+          auto status = co_await lease.process->WaitForExitWhileReporting(
+              lease.stderr_mark, Scaled(kDyingQuiet), Clock::now() + Scaled(kDyingLimit));
+          if (status) break;
         }
       }
       dead = DeadTarget();

@@ -666,7 +666,8 @@ steps:
 )",
                           LinePeer);
   EXPECT_EQ(r.status, ScenarioResult::Status::kFailed);
-  EXPECT_EQ(r.message.substr(0, 48), "the datagram differs:\nexpected: \"echo: a\\n\"\n  ac")
+  EXPECT_EQ(r.message,
+            "the datagram differs:\n--- expected\n+++ actual\n@@ -1,1 +1,2 @@\n echo: a\\n\n+b\\n")
       << r.message;
 }
 

@@ -457,6 +457,38 @@ asio::awaitable<std::optional<ExitStatus>> ChildProcess::WaitForExit(Clock::time
   }
 }
 
+namespace {
+
+// The first line of an AddressSanitizer / UBSan / LeakSanitizer report ("==123==ERROR: ...",
+// "file.cc:12:3: runtime error: ..."), which ends with the process's exit.
+bool HoldsSanitizerReport(std::string_view text) {
+  return text.find("==ERROR: ") != std::string_view::npos ||
+         text.find(": runtime error: ") != std::string_view::npos;
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<ExitStatus>> ChildProcess::WaitForExitWhileReporting(
+    std::size_t stderr_since, Duration quiet, Clock::time_point limit) {
+  auto self = shared_from_this();
+  std::size_t seen = stderr_.total;
+  Clock::time_point quiet_until = Clock::now() + quiet;
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    if (auto status = Poll()) co_return status;
+    auto now = Clock::now();
+    if (stderr_.total != seen) {
+      seen = stderr_.total;
+      quiet_until = now + quiet;
+    }
+    bool reporting = HoldsSanitizerReport(StderrSince(stderr_since));
+    Clock::time_point until = reporting ? limit : std::min(quiet_until, limit);
+    if (now >= until) co_return std::nullopt;
+    co_await WaitForChange(std::min(until, now + pause));
+    pause = std::min(pause * 2, std::chrono::milliseconds(20));
+  }
+}
+
 asio::awaitable<void> ChildProcess::WaitForOutputs(Clock::time_point deadline) {
   auto self = shared_from_this();
   while (!(stdout_.eof && stderr_.eof) && Clock::now() < deadline) {

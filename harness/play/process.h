@@ -124,6 +124,14 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   boost::asio::awaitable<std::optional<ExitStatus>> WaitForExit(
       std::chrono::steady_clock::time_point deadline);
 
+  // After a failure that may be the target's death: waits only as long as the process shows
+  // that it is dying. Returns its status once it exits. Returns nothing, at once, after
+  // `quiet` without an exit and without a byte on stderr; each write to stderr extends that,
+  // and while stderr since byte `stderr_since` holds a sanitizer's report (which ends with the
+  // exit once its stack traces are symbolized) it waits for the exit. Never past `limit`.
+  boost::asio::awaitable<std::optional<ExitStatus>> WaitForExitWhileReporting(
+      std::size_t stderr_since, Duration quiet, std::chrono::steady_clock::time_point limit);
+
   // Waits until everything the process wrote to stdout and stderr has been read (both pipes at
   // their end), or the deadline passes. Call it after the exit, before reading StderrSince.
   boost::asio::awaitable<void> WaitForOutputs(std::chrono::steady_clock::time_point deadline);

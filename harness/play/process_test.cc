@@ -269,6 +269,64 @@ TEST(ChildProcess, KeepsTheEndOfStdout) {
   });
 }
 
+// After a failure the runner waits for a target only while it shows that it is dying: a
+// healthy, silent process is let go after the quiet time; one that is writing a sanitizer's
+// report, or keeps writing to stderr, is waited for until it exits.
+TEST(ChildProcess, WaitsForAnExitOnlyWhileTheProcessShowsItIsDying) {
+  RunCoroutine([](asio::any_io_executor ex) -> asio::awaitable<void> {
+    std::string error;
+    auto healthy = ChildProcess::Start(ex, {"sleep", "30"}, &error);
+    EXPECT_TRUE(healthy) << error;
+    if (!healthy) co_return;
+    auto start = Clock::now();
+    auto status = co_await healthy->WaitForExitWhileReporting(
+        0, std::chrono::milliseconds(25), Clock::now() + std::chrono::seconds(10));
+    EXPECT_FALSE(status);
+    EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+
+    // The report's first line, then a pause longer than the quiet time (symbolizing), then
+    // the exit: waited for.
+    auto reporting =
+        ChildProcess::Start(ex,
+                            {"sh", "-c",
+                             "echo '==77==ERROR: AddressSanitizer: heap-use-after-free' >&2; "
+                             "sleep 0.4; exit 1"},
+                            &error);
+    EXPECT_TRUE(reporting) << error;
+    if (!reporting) co_return;
+    status = co_await reporting->WaitForExitWhileReporting(0, std::chrono::milliseconds(25),
+                                                           Clock::now() + std::chrono::seconds(10));
+    EXPECT_TRUE(status && status->code == 1);
+
+    // Output that keeps coming, each piece within the quiet time, then the exit: waited for.
+    auto writing = ChildProcess::Start(
+        ex, {"sh", "-c", "for i in 1 2 3 4 5 6; do echo frame $i >&2; sleep 0.05; done; exit 3"},
+        &error);
+    EXPECT_TRUE(writing) << error;
+    if (!writing) co_return;
+    status = co_await writing->WaitForExitWhileReporting(0, std::chrono::milliseconds(400),
+                                                         Clock::now() + std::chrono::seconds(10));
+    EXPECT_TRUE(status && status->code == 3);
+
+    // A report written before the mark (an earlier scenario's) does not hold the wait.
+    auto earlier = ChildProcess::Start(
+        ex, {"sh", "-c", "echo '==9==ERROR: LeakSanitizer' >&2; exec sleep 30"}, &error);
+    EXPECT_TRUE(earlier) << error;
+    if (!earlier) co_return;
+    co_await earlier->WaitForExitWhileReporting(0, std::chrono::milliseconds(300),
+                                                Clock::now() + std::chrono::milliseconds(300));
+    start = Clock::now();
+    status = co_await earlier->WaitForExitWhileReporting(earlier->stderr_total(),
+                                                         std::chrono::milliseconds(25),
+                                                         Clock::now() + std::chrono::seconds(10));
+    EXPECT_FALSE(status);
+    EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+    bool killed = false;
+    co_await healthy->Stop(std::chrono::seconds(5), &killed);
+    co_await earlier->Stop(std::chrono::seconds(5), &killed);
+  });
+}
+
 TEST(ShellQuote, QuotesOnlyWhatAShellWouldRead) {
   EXPECT_EQ(ShellQuote("nginx"), "nginx");
   EXPECT_EQ(ShellQuote("/usr/sbin/ngircd"), "/usr/sbin/ngircd");

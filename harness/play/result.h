@@ -38,6 +38,11 @@ struct ScenarioResult {
   std::chrono::nanoseconds elapsed{0};
   std::vector<std::shared_ptr<Transcript>> transcripts;  // one per connection, in open order
   std::vector<TargetRecord> targets;
+  // With --rerun-failed: the run failed, then passed when played again. `flaky_message` is the
+  // first failure's message and `attempts` counts the plays (1 without reruns).
+  bool flaky = false;
+  std::string flaky_message;
+  int attempts = 1;
   // With PlayOptions::drain: a peer had not closed its connection when the drain time ran out.
   bool undrained = false;
 
