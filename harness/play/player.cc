@@ -127,7 +127,8 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
       for (auto& [name, lease] : leases_) {
         if (lease.process && may_exit_.count(name) == 0) {
           auto status = co_await lease.process->WaitForExitWhileReporting(
-              lease.stderr_mark, Scaled(kDyingQuiet), Clock::now() + Scaled(kDyingLimit));
+              lease.stderr_mark, Scaled(kDyingQuiet), Scaled(kDyingLinger),
+              Clock::now() + Scaled(kDyingLimit));
           if (status) break;
         }
       }

@@ -102,10 +102,12 @@ class Player {
   Duration Scaled(Duration d) const;
   std::string CurrentConnection(const Step& step) const;
 
-  // After a failing step: how long a target that neither exits nor writes to stderr has to
-  // show that it is dying (a crash closes its sockets a moment before the exit can be
-  // reaped), and the most a dying one is waited for (sanitizer reports symbolize slowly).
+  // After a failing step (ChildProcess::WaitForExitWhileReporting): how long a quiet target
+  // has to show that it is dying, how long after its latest write to stderr a target may
+  // still be starting a report, and the most a dying one is waited for (sanitizer reports
+  // symbolize slowly).
   static constexpr Duration kDyingQuiet = std::chrono::milliseconds(25);
+  static constexpr Duration kDyingLinger = std::chrono::milliseconds(500);
   static constexpr Duration kDyingLimit = std::chrono::seconds(5);
 
   boost::asio::any_io_executor executor_;

@@ -1,5 +1,6 @@
 #include "harness/play/process.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
@@ -321,6 +322,7 @@ asio::awaitable<void> ChildProcess::Drain(std::shared_ptr<ChildProcess> self, bo
 
 void ChildProcess::Append(Tail* tail, const char* data, std::size_t n) {
   tail->total += n;
+  tail->last_write = Clock::now();
   if (tail == &stdout_) {
     // stdout keeps its beginning: that is where the ready line is; and its end, for reports.
     if (tail->tail.size() < kTailBytes)
@@ -468,21 +470,32 @@ bool HoldsSanitizerReport(std::string_view text) {
 
 }  // namespace
 
+bool ChildProcess::ClosedItsFiles() const {
+  const std::string folder = "/proc/" + std::to_string(pid_) + "/fd";
+  DIR* dir = ::opendir(folder.c_str());
+  if (dir == nullptr) return errno == ENOENT || errno == ESRCH;
+  bool any = false;
+  while (const dirent* entry = ::readdir(dir)) {
+    if (std::strcmp(entry->d_name, ".") != 0 && std::strcmp(entry->d_name, "..") != 0) {
+      any = true;
+      break;
+    }
+  }
+  ::closedir(dir);
+  return !any;
+}
+
 asio::awaitable<std::optional<ExitStatus>> ChildProcess::WaitForExitWhileReporting(
-    std::size_t stderr_since, Duration quiet, Clock::time_point limit) {
+    std::size_t stderr_since, Duration quiet, Duration linger, Clock::time_point limit) {
   auto self = shared_from_this();
-  std::size_t seen = stderr_.total;
-  Clock::time_point quiet_until = Clock::now() + quiet;
+  const Clock::time_point quiet_until = Clock::now() + quiet;
   auto pause = std::chrono::milliseconds(1);
   for (;;) {
     if (auto status = Poll()) co_return status;
-    auto now = Clock::now();
-    if (stderr_.total != seen) {
-      seen = stderr_.total;
-      quiet_until = now + quiet;
-    }
-    bool reporting = HoldsSanitizerReport(StderrSince(stderr_since));
-    Clock::time_point until = reporting ? limit : std::min(quiet_until, limit);
+    const auto now = Clock::now();
+    Clock::time_point until = std::max(quiet_until, stderr_.last_write + linger);
+    if (HoldsSanitizerReport(StderrSince(stderr_since)) || ClosedItsFiles()) until = limit;
+    until = std::min(until, limit);
     if (now >= until) co_return std::nullopt;
     co_await WaitForChange(std::min(until, now + pause));
     pause = std::min(pause * 2, std::chrono::milliseconds(20));

@@ -125,12 +125,15 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
       std::chrono::steady_clock::time_point deadline);
 
   // After a failure that may be the target's death: waits only as long as the process shows
-  // that it is dying. Returns its status once it exits. Returns nothing, at once, after
-  // `quiet` without an exit and without a byte on stderr; each write to stderr extends that,
-  // and while stderr since byte `stderr_since` holds a sanitizer's report (which ends with the
-  // exit once its stack traces are symbolized) it waits for the exit. Never past `limit`.
+  // that it is dying, and returns its status once it exits. It waits for the exit (up to
+  // `limit`) while stderr since byte `stderr_since` holds a sanitizer's report (which ends with
+  // the exit once its stack traces are symbolized) or while the process has closed all its
+  // files (the kernel does that as it exits, a moment before the exit can be reaped). Else it
+  // returns nothing once the process has been quiet for `quiet`, or for `linger` after its
+  // latest write to stderr: a message may be the start of a report.
   boost::asio::awaitable<std::optional<ExitStatus>> WaitForExitWhileReporting(
-      std::size_t stderr_since, Duration quiet, std::chrono::steady_clock::time_point limit);
+      std::size_t stderr_since, Duration quiet, Duration linger,
+      std::chrono::steady_clock::time_point limit);
 
   // Waits until everything the process wrote to stdout and stderr has been read (both pipes at
   // their end), or the deadline passes. Call it after the exit, before reading StderrSince.
@@ -151,8 +154,9 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
 
  private:
   struct Tail {
-    std::string tail;         // stdout: the first kTailBytes bytes; stderr: the last
-    std::size_t total = 0;    // bytes ever written
+    std::string tail;       // stdout: the first kTailBytes bytes; stderr: the last
+    std::size_t total = 0;  // bytes ever written
+    std::chrono::steady_clock::time_point last_write{};  // when the latest bytes were read
     std::size_t scanned = 0;  // bytes looked at by WaitForLine (the start of a line)
     bool eof = false;
 
@@ -169,6 +173,8 @@ class ChildProcess : public std::enable_shared_from_this<ChildProcess> {
   static boost::asio::awaitable<void> Drain(std::shared_ptr<ChildProcess> self, bool is_stderr);
   void Append(Tail* tail, const char* data, std::size_t n);
   void CloseOutputs();
+  // True when the process has no open file left: it is exiting (or gone).
+  bool ClosedItsFiles() const;
   // Wakes a waiter in WaitForLine/WaitForExit.
   void Notify() { notify_.cancel(); }
   boost::asio::awaitable<void> WaitForChange(std::chrono::steady_clock::time_point until);

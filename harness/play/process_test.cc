@@ -280,7 +280,8 @@ TEST(ChildProcess, WaitsForAnExitOnlyWhileTheProcessShowsItIsDying) {
     if (!healthy) co_return;
     auto start = Clock::now();
     auto status = co_await healthy->WaitForExitWhileReporting(
-        0, std::chrono::milliseconds(25), Clock::now() + std::chrono::seconds(10));
+        0, std::chrono::milliseconds(25), std::chrono::milliseconds(500),
+        Clock::now() + std::chrono::seconds(10));
     EXPECT_FALSE(status);
     EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
 
@@ -295,16 +296,18 @@ TEST(ChildProcess, WaitsForAnExitOnlyWhileTheProcessShowsItIsDying) {
     EXPECT_TRUE(reporting) << error;
     if (!reporting) co_return;
     status = co_await reporting->WaitForExitWhileReporting(0, std::chrono::milliseconds(25),
+                                                           std::chrono::milliseconds(25),
                                                            Clock::now() + std::chrono::seconds(10));
     EXPECT_TRUE(status && status->code == 1);
 
-    // Output that keeps coming, each piece within the quiet time, then the exit: waited for.
+    // Output that keeps coming, each piece within the linger time, then the exit: waited for.
     auto writing = ChildProcess::Start(
         ex, {"sh", "-c", "for i in 1 2 3 4 5 6; do echo frame $i >&2; sleep 0.05; done; exit 3"},
         &error);
     EXPECT_TRUE(writing) << error;
     if (!writing) co_return;
-    status = co_await writing->WaitForExitWhileReporting(0, std::chrono::milliseconds(400),
+    status = co_await writing->WaitForExitWhileReporting(0, std::chrono::milliseconds(25),
+                                                         std::chrono::milliseconds(400),
                                                          Clock::now() + std::chrono::seconds(10));
     EXPECT_TRUE(status && status->code == 3);
 
@@ -314,13 +317,27 @@ TEST(ChildProcess, WaitsForAnExitOnlyWhileTheProcessShowsItIsDying) {
     EXPECT_TRUE(earlier) << error;
     if (!earlier) co_return;
     co_await earlier->WaitForExitWhileReporting(0, std::chrono::milliseconds(300),
+                                                std::chrono::milliseconds(0),
                                                 Clock::now() + std::chrono::milliseconds(300));
     start = Clock::now();
-    status = co_await earlier->WaitForExitWhileReporting(earlier->stderr_total(),
-                                                         std::chrono::milliseconds(25),
-                                                         Clock::now() + std::chrono::seconds(10));
+    status = co_await earlier->WaitForExitWhileReporting(
+        earlier->stderr_total(), std::chrono::milliseconds(25), std::chrono::milliseconds(100),
+        Clock::now() + std::chrono::seconds(10));
     EXPECT_FALSE(status);
     EXPECT_LT(Clock::now() - start, std::chrono::seconds(5));
+    // A process that has closed all its files is exiting: waited for. (A shell that closed
+    // its descriptors and sleeps stands in for a process between closing its files and the
+    // exit the parent can reap.)
+    auto closing =
+        ChildProcess::Start(ex, {"sh", "-c", "exec 0<&- 1>&- 2>&-; sleep 0.3; exit 4"}, &error);
+    EXPECT_TRUE(closing) << error;
+    if (!closing) co_return;
+    co_await closing->WaitForOutputs(Clock::now() + std::chrono::seconds(5));
+    status = co_await closing->WaitForExitWhileReporting(0, std::chrono::milliseconds(25),
+                                                         std::chrono::milliseconds(0),
+                                                         Clock::now() + std::chrono::seconds(10));
+    EXPECT_TRUE(status && status->code == 4);
+
     bool killed = false;
     co_await healthy->Stop(std::chrono::seconds(5), &killed);
     co_await earlier->Stop(std::chrono::seconds(5), &killed);
