@@ -65,8 +65,12 @@ po::options_description RunOptionsDescription(Options* o) {
   po::options_description d("running");
   d.add_options()("jobs,j", po::value(&o->jobs),
                   "scenarios played at once (default: the number of cores)")(
-      "repeat", po::value(&o->repeat), "play each scenario N times")(
-      "fail-fast", po::bool_switch(&o->fail_fast), "start no new scenario after a failure")(
+      "repeat", po::value(&o->repeat),
+      "play each scenario N times; the summary tables those that did not pass every time")(
+      "rerun-failed", po::value(&o->rerun_failed),
+      "play a failed scenario up to K more times; one that then passes is reported flaky "
+      "(default: 0)")("fail-fast", po::bool_switch(&o->fail_fast),
+                      "start no new scenario after a failure")(
       "timeout-scale", po::value(&o->timeout_scale),
       "multiply every timeout by X (slow machines, sanitizers)")(
       "verbose,v", po::bool_switch(&o->verbose),
@@ -84,6 +88,64 @@ po::options_description RunOptionsDescription(Options* o) {
   return d;
 }
 
+constexpr std::chrono::milliseconds kTickEvery{250};
+
+// "chat: flood, expect at line 14, 3.2s": the active scenario that began first, its step.
+std::string Activity(const std::vector<Player*>& active) {
+  const Player* oldest = nullptr;
+  for (const Player* p : active) {
+    if (p->scenario() != nullptr && (oldest == nullptr || p->started() < oldest->started())) {
+      oldest = p;
+    }
+  }
+  if (oldest == nullptr) return "";
+  std::string text = oldest->scenario()->name;
+  if (const Step* step = oldest->current_step()) {
+    text += ", " + step->keyword + " at line " + std::to_string(step->where.line);
+  }
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, ", %.1fs",
+                std::chrono::duration<double>(Clock::now() - oldest->started()).count());
+  return text + seconds;
+}
+
+bool Failed(const ScenarioResult& r) {
+  return r.status == ScenarioResult::Status::kFailed ||
+         r.status == ScenarioResult::Status::kTargetError;
+}
+
+// --rerun-failed: plays each failed run again, up to `times` more plays; a run that passes
+// takes the place of the failure, marked flaky with the first failure's message.
+asio::awaitable<void> RerunFailed(Runner& runner, ConsoleReport& console, int times,
+                                  std::vector<ScenarioResult>* results) {
+  for (int attempt = 2; attempt <= times + 1 && !runner.interrupted(); ++attempt) {
+    std::vector<std::size_t> failed;
+    std::vector<PlannedRun> plan;
+    for (std::size_t i = 0; i < results->size(); ++i) {
+      const ScenarioResult& r = (*results)[i];
+      if (Failed(r) && !r.flaky) {
+        failed.push_back(i);
+        plan.push_back({r.scenario, r.repeat});
+      }
+    }
+    if (plan.empty()) co_return;
+    std::vector<ScenarioResult> again = co_await runner.Run(plan);
+    for (std::size_t j = 0; j < again.size(); ++j) {
+      ScenarioResult& first = (*results)[failed[j]];
+      first.attempts = attempt;
+      if (again[j].status == ScenarioResult::Status::kInterrupted) continue;
+      console.OnRerun(again[j], attempt);
+      if (again[j].passed()) {
+        std::string message = std::move(first.message);
+        first = std::move(again[j]);
+        first.flaky = true;
+        first.flaky_message = std::move(message);
+        first.attempts = attempt;
+      }
+    }
+  }
+}
+
 int CommandRun(const std::vector<std::string>& args) {
   Options o;
   po::options_description options;
@@ -92,6 +154,9 @@ int CommandRun(const std::vector<std::string>& args) {
   if (o.jobs == 0) o.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (o.jobs < 1 || o.jobs > 1024) UsageError("run", "--jobs must be between 1 and 1024");
   if (o.repeat < 1 || o.repeat > 100000) UsageError("run", "--repeat must be between 1 and 100000");
+  if (o.rerun_failed < 0 || o.rerun_failed > 100) {
+    UsageError("run", "--rerun-failed must be between 0 and 100");
+  }
   if (!(o.timeout_scale > 0 && o.timeout_scale <= 1000)) {
     UsageError("run", "--timeout-scale must be a number above 0 and at most 1000");
   }
@@ -108,10 +173,12 @@ int CommandRun(const std::vector<std::string>& args) {
   bool tty = ::isatty(STDOUT_FILENO) == 1;
   const char* no_color = std::getenv("NO_COLOR");
   const char* term = std::getenv("TERM");
+  const bool dumb = term != nullptr && std::string(term) == "dumb";
   bool color = o.color == "always" ||
-               (o.color == "auto" && tty && (no_color == nullptr || *no_color == '\0') &&
-                !(term != nullptr && std::string(term) == "dumb"));
-  ConsoleReport console(stdout, color, tty, o.verbose);
+               (o.color == "auto" && tty && (no_color == nullptr || *no_color == '\0') && !dumb);
+  // The progress line is rewritten in place with escape codes: a terminal that can take them.
+  const bool progress = tty && !dumb;
+  ConsoleReport console(stdout, color, progress, o.verbose);
   if (loaded.setup.plan.empty()) {
     std::printf("no scenario matches the selection\n");
   }
@@ -129,9 +196,11 @@ int CommandRun(const std::vector<std::string>& args) {
   run_options.play.timeout_scale = o.timeout_scale;
   run_options.play.limits.max_receive = static_cast<std::size_t>(*max_receive);
   run_options.play.variables = loaded.vars;
+  bool rerunning = false;
   Runner runner(io.get_executor(), &pool, run_options,
                 [&](const ScenarioResult& r, std::size_t done, std::size_t total) {
-                  console.OnResult(r, done, total);
+                  // Plays again (--rerun-failed) are shown by RerunFailed, one line each.
+                  if (!rerunning) console.OnResult(r, done, total);
                 });
   asio::signal_set signals(io, SIGINT, SIGTERM);
   int caught = 0;
@@ -152,15 +221,32 @@ int CommandRun(const std::vector<std::string>& args) {
     });
   };
   if (!tty) flush_later();
+  // On a terminal the progress line also shows the scenario that has been playing longest.
+  asio::steady_timer tick_timer(io);
+  std::function<void()> tick_later = [&] {
+    tick_timer.expires_after(kTickEvery);
+    tick_timer.async_wait([&](const boost::system::error_code& ec) {
+      if (ec) return;
+      console.Tick(Activity(runner.active()));
+      tick_later();
+    });
+  };
+  if (progress) tick_later();
   std::vector<ScenarioResult> results;
   bool internal_error = false;
   auto start = Clock::now();
   asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { results = co_await runner.Run(loaded.setup.plan); },
+      io,
+      [&]() -> asio::awaitable<void> {
+        results = co_await runner.Run(loaded.setup.plan);
+        rerunning = true;
+        co_await RerunFailed(runner, console, o.rerun_failed, &results);
+      },
       [&](std::exception_ptr e) {
         if (e) internal_error = true;
         signals.cancel();
         flush_timer.cancel();
+        tick_timer.cancel();
         io.stop();
       });
   io.run();

@@ -30,6 +30,7 @@ struct Options {
   // run
   int jobs = 0;
   int repeat = 1;
+  int rerun_failed = 0;
   bool fail_fast = false;
   double timeout_scale = 1.0;
   bool verbose = false;

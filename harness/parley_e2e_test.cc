@@ -259,6 +259,74 @@ steps:
   EXPECT_NE(ReadFile(dir_ / "junit.xml").find("<system-err>== target fake"), std::string::npos);
 }
 
+// --rerun-failed plays a failed scenario again: one that then passes is a pass marked flaky
+// (console, JUnit flakyFailure); without the option the same run fails. The target here
+// exits before it is ready the first time it is started, and works after that.
+TEST_F(ParleyE2e, RerunFailedMarksAScenarioThatPassesOnASecondPlayFlaky) {
+  const std::string marker = (dir_ / "started-once").string();
+  Write("r/targets.yaml", R"(targets:
+  moody:
+    command: [sh, -c, 'if mkdir "$1" 2>/dev/null; then exit 3; fi; exec "$0" --host 127.0.0.1 --port 0',
+              "${bin}/parley-fake-target", ")" +
+                              marker + R"("]
+    ready: '^listening on (?P<host>[^:]+):(?P<port>\d+)$'
+)");
+  Write("r/moody.yaml", R"(name: moody start
+target: moody
+steps:
+  - connect: a
+  - expect: {line: hello}
+)");
+  Outcome once = Parley(dir_, {"run", "r"});
+  EXPECT_EQ(once.code, 3) << once.out << once.err;
+  Outcome o = Parley(dir_, {"run", "r", "--rerun-failed", "2", "--junit", "junit.xml"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  fs::remove_all(marker);
+  o = Parley(dir_, {"run", "r", "--rerun-failed", "2", "--junit", "junit.xml"});
+  EXPECT_EQ(o.code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("FLAKY  moody start  (play 2, "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("flaky (failed, then passed when played again):\n  moody start  (2 plays): "
+                       "target 'moody' did not become ready"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("parley: 1 passed (1 flaky), 0 failed, 0 skipped"), std::string::npos)
+      << o.out;
+  EXPECT_NE(
+      ReadFile(dir_ / "junit.xml").find("<flakyFailure message=\"target &apos;moody&apos; did not"),
+      std::string::npos)
+      << ReadFile(dir_ / "junit.xml");
+}
+
+// --repeat ends with a table of the scenarios that did not pass every time.
+TEST_F(ParleyE2e, RepeatTablesTheScenariosThatDidNotPassEveryTime) {
+  Write("r/targets.yaml", R"(targets:
+  fake:
+    command: ["${bin}/parley-fake-target", "--host", "127.0.0.1", "--port", "0"]
+    ready: '^listening on (?P<host>[^:]+):(?P<port>\d+)$'
+)");
+  Write("r/odd.yaml", R"(- name: odd plays fail
+  target: fake
+  steps:
+    - connect: a
+    - expect: {line: hello}
+    - send: {text: "${repeat}\n"}
+    - expect: {line: {regex: '[02468]$'}}
+- name: always passes
+  target: fake
+  steps:
+    - connect: a
+    - expect: {line: hello}
+)");
+  Outcome o = Parley(dir_, {"run", "r", "--repeat", "4"});
+  EXPECT_EQ(o.code, 1) << o.out << o.err;
+  EXPECT_NE(o.out.find("not passing every time:\n  scenario        passed  failures\n"
+                       "  odd plays fail  2 of 4  2x r/odd.yaml:7 expect: the line differs"),
+            std::string::npos)
+      << o.out;
+  EXPECT_EQ(o.out.find("always passes", o.out.find("not passing every time:")), std::string::npos)
+      << o.out;
+}
+
 TEST_F(ParleyE2e, ASharedTargetThatCrashesFailsTheScenarioAndIsRestarted) {
   Write("s/a.yaml", R"(- name: crashes the shared target
   target: fake

@@ -102,6 +102,8 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
 
   for (const Step& step : scenario.steps) {
     std::string failure;
+    current_step_ = &step;
+    step_started_ = Clock::now();
     for (int attempt = 0;; ++attempt) {
       failure = co_await RunStep(step);
       if (failure.empty() || interrupted_ || attempt >= step.retries) break;
@@ -111,6 +113,7 @@ asio::awaitable<ScenarioResult> Player::Play(const Scenario& scenario, int repea
       co_await Sleep(step.retry_delay);
     }
     retained_.reset();
+    current_step_ = nullptr;
     if (interrupted_) {
       result.status = ScenarioResult::Status::kInterrupted;
       result.message = "interrupted";

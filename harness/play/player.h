@@ -44,6 +44,8 @@ struct PlayOptions {
 
 class Player {
  public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
   // `deadlines` bounds the scenario's waits; a runner shares one among its players.
   Player(boost::asio::any_io_executor executor, TargetPool* pool, const PlayOptions* options,
          Deadlines deadlines);
@@ -56,6 +58,13 @@ class Player {
   // Ends the scenario as soon as possible: closes its connections and wakes its waits.
   void Interrupt();
 
+  // What the player is doing, for a progress line: its scenario (null before Play), the step
+  // being played (null between steps) and when the scenario and the step began.
+  const Scenario* scenario() const { return scenario_; }
+  const Step* current_step() const { return current_step_; }
+  TimePoint started() const { return started_; }
+  TimePoint step_started() const { return step_started_; }
+
   // Lets `parley fuzz` change what a send step writes: called with the step, the bytes it
   // rendered, and its split (sizes of the first pieces, the rest last) and delay, before
   // anything is written; it may change all three. Set before Play.
@@ -64,8 +73,6 @@ class Player {
   void SetSendHook(SendHook hook) { send_hook_ = std::move(hook); }
 
  private:
-  using TimePoint = std::chrono::steady_clock::time_point;
-
   // Each returns an empty string on success, or what went wrong.
   boost::asio::awaitable<std::string> RunStep(const Step& step);
   boost::asio::awaitable<std::string> Connect(const Step& step, const ConnectStep& connect);
@@ -118,6 +125,8 @@ class Player {
   const Scenario* scenario_ = nullptr;
   int repeat_ = 0;  // which play of the scenario (--repeat), 0-based
   TimePoint started_;
+  const Step* current_step_ = nullptr;
+  TimePoint step_started_;
   Variables vars_;
   std::map<std::string, std::shared_ptr<Connection>> connections_;
   std::map<std::string, int> opened_;  // times each name was connected

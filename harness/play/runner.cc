@@ -31,6 +31,8 @@ void Runner::Interrupt() {
 asio::awaitable<std::vector<ScenarioResult>> Runner::Run(const std::vector<PlannedRun>& plan) {
   results_.assign(plan.size(), ScenarioResult());
   done_.assign(plan.size(), false);
+  next_ = 0;
+  finished_ = 0;
   int jobs = std::max(1, std::min<int>(options_.jobs, static_cast<int>(plan.size())));
   workers_ = plan.empty() ? 0 : jobs;
   for (int i = 0; i < workers_; ++i) {

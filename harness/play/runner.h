@@ -35,11 +35,16 @@ class Runner {
   Runner& operator=(const Runner&) = delete;
 
   // Plays `plan` and then stops the shared targets. Scenarios not started (fail-fast, an
-  // interrupt) are reported as skipped or interrupted. `plan` must outlive the call.
+  // interrupt) are reported as skipped or interrupted. `plan` must outlive the call. A runner
+  // may play several plans, one after the other (--rerun-failed plays the failures again).
   boost::asio::awaitable<std::vector<ScenarioResult>> Run(const std::vector<PlannedRun>& plan);
 
   void Interrupt();
   bool interrupted() const { return interrupted_; }
+
+  // The players at work now (at most `jobs`), for a progress line. Valid until the next
+  // suspension of the io_context's thread.
+  const std::vector<Player*>& active() const { return active_; }
 
  private:
   boost::asio::awaitable<void> Worker(const std::vector<PlannedRun>* plan);

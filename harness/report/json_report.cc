@@ -71,6 +71,7 @@ std::string JsonReport(const std::vector<ScenarioResult>& results, std::chrono::
          ", \"skipped\": " + std::to_string(t.skipped) +
          ", \"target_errors\": " + std::to_string(t.target_errors) +
          ", \"interrupted\": " + std::to_string(t.interrupted) +
+         ", \"flaky\": " + std::to_string(t.flaky) +
          ", \"signal\": " + std::to_string(interrupted_by_signal) +
          ", \"duration_ms\": " + Millis(elapsed) + "},\n";
   out += "  \"scenarios\": [";
@@ -86,7 +87,8 @@ std::string JsonReport(const std::vector<ScenarioResult>& results, std::chrono::
     for (std::size_t i = 0; i < r.scenario->tags.size(); ++i) {
       out += (i ? ", " : "") + JsonString(r.scenario->tags[i]);
     }
-    out += "]";
+    out += "], \"attempts\": " + std::to_string(r.attempts);
+    if (r.flaky) out += ", \"flaky\": true, \"flaky_message\": " + JsonString(r.flaky_message);
     if (!r.message.empty()) out += ", \"message\": " + JsonString(r.message);
     if (r.failed_at) {
       out += ", \"failed_at\": {\"line\": " + std::to_string(r.failed_at->line) +

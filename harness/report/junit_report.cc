@@ -111,7 +111,7 @@ std::string JunitReport(const std::vector<ScenarioResult>& results,
       bool failed = r->status == ScenarioResult::Status::kFailed;
       bool error = r->status == ScenarioResult::Status::kTargetError ||
                    r->status == ScenarioResult::Status::kInterrupted;
-      if (!failed && !error && r->status != ScenarioResult::Status::kSkipped &&
+      if (!failed && !error && r->status != ScenarioResult::Status::kSkipped && !r->flaky &&
           stderr_text.empty()) {
         out += "/>\n";
         continue;
@@ -119,6 +119,11 @@ std::string JunitReport(const std::vector<ScenarioResult>& results,
       out += ">\n";
       if (r->status == ScenarioResult::Status::kSkipped) {
         out += "      <skipped message=\"" + XmlEscape(r->message) + "\"/>\n";
+      } else if (r->flaky) {
+        // Passed when played again (--rerun-failed): Maven Surefire's element for that.
+        out += "      <flakyFailure message=\"" + XmlEscape(FirstLine(r->flaky_message)) +
+               "\" type=\"failed, then passed on play " + std::to_string(r->attempts) + "\">" +
+               XmlEscape(r->flaky_message) + "</flakyFailure>\n";
       } else if (failed || error) {
         const char* tag = failed ? "failure" : "error";
         out += std::string("      <") + tag + " message=\"" + XmlEscape(FirstLine(r->message)) +

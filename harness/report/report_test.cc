@@ -133,11 +133,10 @@ TEST_F(ReportTest, JunitHasOneSuitePerFileAndEscapes) {
 
 TEST_F(ReportTest, JsonIsCompleteAndEscaped) {
   std::string json = JsonReport(results_, std::chrono::milliseconds(1234), 0);
-  EXPECT_NE(
-      json.find(
-          "\"summary\": {\"total\": 3, \"passed\": 1, \"failed\": 1, \"skipped\": 1, "
-          "\"target_errors\": 0, \"interrupted\": 0, \"signal\": 0, \"duration_ms\": 1234.000}"),
-      std::string::npos)
+  EXPECT_NE(json.find("\"summary\": {\"total\": 3, \"passed\": 1, \"failed\": 1, \"skipped\": 1, "
+                      "\"target_errors\": 0, \"interrupted\": 0, \"flaky\": 0, \"signal\": 0, "
+                      "\"duration_ms\": 1234.000}"),
+            std::string::npos)
       << json;
   EXPECT_NE(
       json.find(
@@ -163,6 +162,103 @@ TEST(SanitizeText, KeepsNewlinesAndTabsEscapesTheRest) {
   // A message's escaped bytes are not escaped again (JUnit and JSON read as the console).
   EXPECT_EQ(SanitizeText("expected: \"CRASH\\n\"\n  actual: \"CRASX\\n\""),
             "expected: \"CRASH\\n\"\n  actual: \"CRASX\\n\"");
+}
+
+// A run that failed, then passed when played again (--rerun-failed), is a pass marked flaky in
+// every report: the console's summary, JUnit's flakyFailure (as Maven Surefire writes it) and
+// the JSON.
+TEST_F(ReportTest, AFlakyPassIsMarkedInEveryReport) {
+  ScenarioResult& flaky = results_[1];
+  flaky.flaky = true;
+  flaky.flaky_message = "nothing arrived within 1s\n(detail)";
+  flaky.attempts = 2;
+  const std::string console = Capture([&](std::FILE* f) {
+    ConsoleReport report(f, false, false, false);
+    report.OnRerun(flaky, 2);
+    report.Summary(results_, std::chrono::seconds(1), 0);
+  });
+  EXPECT_NE(console.find("FLAKY  passes  (play 2, "), std::string::npos) << console;
+  EXPECT_NE(console.find("flaky (failed, then passed when played again):\n  passes  (2 plays): "
+                         "nothing arrived within 1s\n"),
+            std::string::npos)
+      << console;
+  EXPECT_NE(console.find("parley: 1 passed (1 flaky), 1 failed, 1 skipped"), std::string::npos)
+      << console;
+  const std::string junit = JunitReport(results_, std::chrono::seconds(1));
+  EXPECT_NE(junit.find("<flakyFailure message=\"nothing arrived within 1s\" type=\"failed, then "
+                       "passed on play 2\">nothing arrived within 1s\n(detail)</flakyFailure>"),
+            std::string::npos)
+      << junit;
+  const std::string json = JsonReport(results_, std::chrono::seconds(1), 0);
+  EXPECT_NE(json.find("\"attempts\": 2, \"flaky\": true, \"flaky_message\": \"nothing arrived "
+                      "within 1s\\n(detail)\""),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"flaky\": 1"), std::string::npos) << json;
+}
+
+// --repeat: the scenarios that did not pass every time, with each kind of failure counted.
+TEST_F(ReportTest, TheRepeatTableCountsPassesAndKindsOfFailure) {
+  EXPECT_EQ(RepeatTable(results_), "");  // nothing repeated
+  std::vector<ScenarioResult> runs;
+  for (int i = 0; i < 5; ++i) {
+    ScenarioResult r;
+    r.scenario = &scenario_;
+    r.repeat = i;
+    if (i == 1 || i == 3) {
+      r.status = ScenarioResult::Status::kFailed;
+      r.message = "the line differs:\nexpected: \"a\"";
+      r.failed_at = SourcePosition{9, 5};
+      r.failed_step = "expect";
+    } else if (i == 4) {
+      r.status = ScenarioResult::Status::kFailed;
+      r.message = "nothing arrived within 1s";
+      r.failed_at = SourcePosition{12, 5};
+      r.failed_step = "expect";
+    }
+    runs.push_back(r);
+    ScenarioResult ok;
+    ok.scenario = &other_;
+    ok.repeat = i;
+    runs.push_back(ok);
+  }
+  EXPECT_EQ(
+      RepeatTable(runs),
+      "  scenario         passed  failures\n"
+      "  relay <a> & \"b\"  2 of 5  2x scenarios/chat.yaml:9 expect: the line differs:\n"
+      "                           1x scenarios/chat.yaml:12 expect: nothing arrived within 1s\n");
+}
+
+}  // namespace
+}  // namespace parley::harness
+
+namespace parley::harness {
+namespace {
+
+// On a terminal the progress line is rewritten with what plays now; without progress (a pipe,
+// TERM=dumb) Tick writes nothing, so no escape code reaches a log.
+TEST_F(ReportTest, TickRewritesTheProgressLineOnlyOnATerminal) {
+  const std::string shown = Capture([&](std::FILE* f) {
+    ConsoleReport report(f, false, true, false);
+    report.OnResult(results_[1], 1, 3);
+    report.Tick("chat: flood, expect at line 14, 3.2s");
+  });
+  EXPECT_NE(shown.find("[1/3]\r\033[K[1/3] chat: flood, expect at line 14, 3.2s"),
+            std::string::npos)
+      << shown;
+  const std::string long_activity = Capture([&](std::FILE* f) {
+    ConsoleReport report(f, false, true, false);
+    report.OnResult(results_[1], 1, 3);
+    report.Tick(std::string(200, 'x'));
+  });
+  EXPECT_LE(long_activity.size() - long_activity.rfind('\r'), 4u + 79u) << long_activity;
+  const std::string piped = Capture([&](std::FILE* f) {
+    ConsoleReport report(f, false, false, false);
+    report.OnResult(results_[1], 1, 3);
+    report.Tick("chat: flood");
+  });
+  EXPECT_EQ(piped.find('\033'), std::string::npos) << piped;
+  EXPECT_EQ(piped.find("chat: flood"), std::string::npos) << piped;
 }
 
 }  // namespace
