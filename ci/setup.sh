@@ -20,9 +20,8 @@ groups:
           coverage tests); ngircd and nginx-light (the example suites that start a server
           parley did not build); python3-jsonschema and python3-yaml (ci/check-schema.py);
           help2man, dpkg-dev, fakeroot, lintian and bash-completion (the .deb, its man pages
-          and completion, checked in a test); yamllint and zip (the CI workflow files, the
-          OSS-Fuzz build's seed archives)
-  fuzz    AFL++ and zip (second fuzz engine, OSS-Fuzz seed archives)
+          and completion, checked in a test); yamllint (the CI workflow files)
+  fuzz    AFL++ (second fuzz engine)
   bench   wrk, nginx-light, ncat, linux-perf, valgrind, time
   all     every group above
 USAGE
@@ -30,8 +29,8 @@ USAGE
 
 declare -A groups=(
   [build]="cmake ninja-build g++ make python3 pkg-config libboost-dev libboost-program-options-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl clang-14 libclang-rt-14-dev clang-format-14"
-  [test]="curl ncat netcat-openbsd nginx-light ngircd chromium procps patch afl++ openssl python3-jsonschema python3-yaml help2man lintian dpkg-dev fakeroot bash-completion yamllint zip"
-  [fuzz]="afl++ zip"
+  [test]="curl ncat netcat-openbsd nginx-light ngircd chromium procps patch afl++ openssl python3-jsonschema python3-yaml help2man lintian dpkg-dev fakeroot bash-completion yamllint"
+  [fuzz]="afl++"
   [bench]="wrk nginx-light ncat linux-perf valgrind procps time"
 )
 

@@ -54,7 +54,15 @@ std::string XmlEscape(std::string_view text) {
   std::string safe = SanitizeText(text);
   std::string out;
   out.reserve(safe.size());
-  for (char c : safe) {
+  for (std::size_t i = 0; i < safe.size(); ++i) {
+    const char c = safe[i];
+    // U+FFFE and U+FFFF are valid UTF-8 but not XML 1.0 characters: shown as their bytes.
+    if (c == '\xEF' && i + 2 < safe.size() && safe[i + 1] == '\xBF' &&
+        (safe[i + 2] == '\xBE' || safe[i + 2] == '\xBF')) {
+      out += safe[i + 2] == '\xBE' ? "\\xEF\\xBF\\xBE" : "\\xEF\\xBF\\xBF";
+      i += 2;
+      continue;
+    }
     switch (c) {
       case '&':
         out += "&amp;";

@@ -263,3 +263,16 @@ TEST_F(ReportTest, TickRewritesTheProgressLineOnlyOnATerminal) {
 
 }  // namespace
 }  // namespace parley::harness
+
+namespace parley::harness {
+namespace {
+
+// U+FFFE and U+FFFF are valid UTF-8 but not XML 1.0 characters: a JUnit report that carried
+// them would not parse, so they are shown as their escaped bytes.
+TEST(XmlEscape, NoncharactersThatXmlForbidsAreShownAsBytes) {
+  EXPECT_EQ(XmlEscape("a\xEF\xBF\xBE b \xEF\xBF\xBF <"), "a\\xEF\\xBF\\xBE b \\xEF\\xBF\\xBF &lt;");
+  EXPECT_EQ(XmlEscape("\xEF\xBF\xBD"), "\xEF\xBF\xBD");  // U+FFFD is a character
+}
+
+}  // namespace
+}  // namespace parley::harness
