@@ -490,11 +490,17 @@ asio::awaitable<std::optional<ExitStatus>> ChildProcess::WaitForExitWhileReporti
   auto self = shared_from_this();
   const Clock::time_point quiet_until = Clock::now() + quiet;
   auto pause = std::chrono::milliseconds(1);
+  std::size_t looked_at = 0;  // stderr's byte count when it was last searched for a report
+  bool reporting = false;
   for (;;) {
     if (auto status = Poll()) co_return status;
     const auto now = Clock::now();
+    if (stderr_.total != looked_at) {
+      looked_at = stderr_.total;
+      reporting = HoldsSanitizerReport(StderrSince(stderr_since));
+    }
     Clock::time_point until = std::max(quiet_until, stderr_.last_write + linger);
-    if (HoldsSanitizerReport(StderrSince(stderr_since)) || ClosedItsFiles()) until = limit;
+    if (reporting || ClosedItsFiles()) until = limit;
     until = std::min(until, limit);
     if (now >= until) co_return std::nullopt;
     co_await WaitForChange(std::min(until, now + pause));

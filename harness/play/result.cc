@@ -29,4 +29,20 @@ const char* StatusWord(ScenarioResult::Status status) {
   return "?";
 }
 
+const char* StatusName(ScenarioResult::Status s) {
+  switch (s) {
+    case ScenarioResult::Status::kPassed:
+      return "passed";
+    case ScenarioResult::Status::kFailed:
+      return "failed";
+    case ScenarioResult::Status::kSkipped:
+      return "skipped";
+    case ScenarioResult::Status::kTargetError:
+      return "target-error";
+    case ScenarioResult::Status::kInterrupted:
+      return "interrupted";
+  }
+  return "unknown";
+}
+
 }  // namespace parley::harness

@@ -54,6 +54,9 @@ struct ScenarioResult {
 };
 
 const char* StatusWord(ScenarioResult::Status status);
+// "passed", "failed", "skipped", "target-error", "interrupted": the name the JSON and HTML
+// reports give a status.
+const char* StatusName(ScenarioResult::Status status);
 
 }  // namespace parley::harness
 

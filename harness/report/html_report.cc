@@ -19,19 +19,7 @@ constexpr std::array<std::string_view, 6> kStatuses = {"failed", "target-error",
                                                        "flaky",  "skipped",      "passed"};
 
 std::string_view PageStatus(const ScenarioResult& r) {
-  switch (r.status) {
-    case ScenarioResult::Status::kPassed:
-      return r.flaky ? "flaky" : "passed";
-    case ScenarioResult::Status::kFailed:
-      return "failed";
-    case ScenarioResult::Status::kSkipped:
-      return "skipped";
-    case ScenarioResult::Status::kTargetError:
-      return "target-error";
-    case ScenarioResult::Status::kInterrupted:
-      return "interrupted";
-  }
-  return "failed";
+  return r.flaky ? "flaky" : StatusName(r.status);
 }
 
 // A result that gets a block of its own under "Failures": everything but plain passes and skips.

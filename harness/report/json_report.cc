@@ -14,22 +14,6 @@ std::string Millis(std::chrono::nanoseconds d) {
   return text;
 }
 
-const char* StatusName(ScenarioResult::Status s) {
-  switch (s) {
-    case ScenarioResult::Status::kPassed:
-      return "passed";
-    case ScenarioResult::Status::kFailed:
-      return "failed";
-    case ScenarioResult::Status::kSkipped:
-      return "skipped";
-    case ScenarioResult::Status::kTargetError:
-      return "target-error";
-    case ScenarioResult::Status::kInterrupted:
-      return "interrupted";
-  }
-  return "unknown";
-}
-
 }  // namespace
 
 std::string JsonString(std::string_view text) {
