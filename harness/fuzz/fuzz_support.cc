@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 namespace parley::fuzz {
 namespace {
@@ -24,6 +25,14 @@ void PropertyFailed(const char* property, std::string_view detail, const char* f
                property, static_cast<int>(detail.size()), detail.data(), file, line);
   std::fflush(stderr);
   std::abort();
+}
+
+bool OracleEnabled(std::string_view name) {
+  static const std::string off = [] {
+    const char* value = std::getenv("PARLEY_FUZZ_ORACLES_OFF");
+    return value == nullptr ? std::string() : "," + std::string(value) + ",";
+  }();
+  return off.find("," + std::string(name) + ",") == std::string::npos;
 }
 
 std::uint32_t InputHash(std::string_view bytes) {

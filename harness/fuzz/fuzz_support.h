@@ -26,6 +26,12 @@ namespace parley::fuzz {
 [[noreturn]] void PropertyFailed(const char* property, std::string_view detail, const char* file,
                                  int line);
 
+// Whether the oracle named `name` (a lower-case word such as "echo") should check this run: true
+// unless the environment variable PARLEY_FUZZ_ORACLES_OFF lists it (comma-separated, read once).
+// ci/fault-injection.sh --oracles switches an oracle off to show that it alone catches a fault;
+// nothing else should set the variable.
+bool OracleEnabled(std::string_view name);
+
 // A hash of `bytes` that is the same on every platform and free of integer overflow, so it is
 // silent under every sanitizer (including -fsanitize=unsigned-integer-overflow).
 std::uint32_t InputHash(std::string_view bytes);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 
 namespace parley::fuzz {
@@ -71,6 +72,24 @@ TEST(FuzzSupport, WithinTellsViewsInsideFromOutside) {
 TEST(FuzzSupportDeathTest, PropertyFailureNamesTheProperty) {
   EXPECT_DEATH(PARLEY_FUZZ_CHECK(1 + 1 == 3, "arithmetic holds", "1 + 1"),
                "property violated: arithmetic holds");
+}
+
+// The variable is read once per process, so each case runs in a fresh process ("threadsafe"
+// death tests re-execute the test binary).
+TEST(FuzzSupportDeathTest, OraclesAreOnUnlessTheEnvironmentListsThem) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const auto exit_with = [](const char* off, const char* name) {
+    if (off != nullptr)
+      setenv("PARLEY_FUZZ_ORACLES_OFF", off, 1);
+    else
+      unsetenv("PARLEY_FUZZ_ORACLES_OFF");
+    std::exit(OracleEnabled(name) ? 7 : 8);
+  };
+  EXPECT_EXIT(exit_with(nullptr, "echo"), testing::ExitedWithCode(7), "");
+  EXPECT_EXIT(exit_with("echo", "echo"), testing::ExitedWithCode(8), "");
+  EXPECT_EXIT(exit_with("grammar,echo", "echo"), testing::ExitedWithCode(8), "");
+  EXPECT_EXIT(exit_with("grammar,echoes", "echo"), testing::ExitedWithCode(7), "");
+  EXPECT_EXIT(exit_with("", "echo"), testing::ExitedWithCode(7), "");
 }
 
 }  // namespace
