@@ -1,0 +1,1 @@
+#include "harness/fuzz/chat_room_model.h"

@@ -1,0 +1,3 @@
+#include <gtest/gtest.h>
+
+#include "harness/fuzz/chat_room_model.h"

@@ -1,0 +1,1 @@
+#include "harness/fuzz/rfc_request.h"
