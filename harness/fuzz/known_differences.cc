@@ -174,6 +174,15 @@ std::string_view HeadOf(std::string_view bytes) {
 }
 
 // A line in `bytes` that starts with `name` (case-insensitive), optional whitespace and ':'.
+// The token that starts the request line (after one ignored empty line, if any).
+std::string_view MethodOf(std::string_view bytes) {
+  if (bytes.starts_with("\r\n")) bytes.remove_prefix(2);
+  std::size_t size = 0;
+  while (size < bytes.size() && IsToken(bytes.substr(size, 1)))
+    ++size;
+  return bytes.substr(0, size);
+}
+
 bool HasFieldLine(std::string_view bytes, std::string_view name) {
   const std::string lower = Lower(bytes);
   for (std::size_t at = lower.find(name); at != std::string::npos; at = lower.find(name, at + 1)) {
@@ -321,6 +330,9 @@ std::optional<std::string_view> StricterRule(std::string_view bytes, ParseError 
     return "content-length-with-transfer-encoding";
   }
   if (error == ParseError::kTooManyFields && fields.size() > limits.max_fields) return "limits";
+  if (error == ParseError::kMethodTooLong && MethodOf(bytes).size() > limits.max_method) {
+    return "limits";
+  }
   if (IsOneOf(error, {ParseError::kRequestLineTooLong, ParseError::kHeaderSectionTooLarge}) &&
       HeadOf(bytes).size() > std::min(limits.max_request_line, limits.max_header_section)) {
     return "limits";

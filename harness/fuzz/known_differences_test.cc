@@ -81,6 +81,7 @@ TEST(KnownDifferences, ExplainsEachIntendedDifference) {
   EXPECT_EQ(Known("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
                   "1;a=\"\x01\"\r\nz\r\n0\r\n\r\n"),
             "chunk-extension-grammar");
+  EXPECT_EQ(Known(std::string(33, 'M') + " / HTTP/1.1\r\nHost: a\r\n\r\n"), "limits");
 }
 
 TEST(KnownDifferences, LeavesOtherDisagreementsUnexplained) {
@@ -98,6 +99,12 @@ TEST(KnownDifferences, LeavesOtherDisagreementsUnexplained) {
   EXPECT_EQ(KnownDifference("GET /a/b?c=%41 HTTP/1.1\r\nHost: a\r\n\r\n", r.ours, r.beast,
                             http::Limits()),
             std::nullopt);
+  // Likewise a method within the limit.
+  const std::string method = std::string(32, 'M') + " / HTTP/1.1\r\nHost: a\r\n\r\n";
+  r = Read(method);
+  r.ours.outcome = FirstRequest::Outcome::kError;
+  r.ours.error = http::ParseError::kMethodTooLong;
+  EXPECT_EQ(KnownDifference(method, r.ours, r.beast, http::Limits()), std::nullopt);
 }
 
 }  // namespace

@@ -9,7 +9,11 @@
 namespace parley::http {
 
 struct Limits {
-  std::size_t max_request_line = 8 * 1024;      // including CRLF; beyond it 414
+  std::size_t max_request_line = 8 * 1024;  // including CRLF; beyond it 414
+  // The longest method; a longer one is 501 as soon as its bytes arrive (RFC 9112 section 3:
+  // a method longer than any the server implements SHOULD get 501), without reading the rest
+  // of a line that may run to max_request_line. 32 fits every method IANA registers.
+  std::size_t max_method = 32;
   std::size_t max_header_section = 16 * 1024;   // field lines and the final CRLF; beyond it 431
   std::size_t max_fields = 100;                 // beyond it 431
   std::uint64_t max_body = 1024 * 1024;         // decoded body bytes; beyond it 413

@@ -16,6 +16,7 @@ struct ErrorInfo {
 constexpr ErrorInfo kErrors[] = {
     {"none", 200},
     {"request-line-too-long", 414},
+    {"method-too-long", 501},
     {"malformed-request-line", 400},
     {"invalid-method", 400},
     {"invalid-target", 400},

@@ -16,6 +16,7 @@ enum class ParseError : std::uint8_t {
 
   // Request line (RFC 9112 section 3).
   kRequestLineTooLong,    // 414: longer than Limits::max_request_line, CRLF included
+  kMethodTooLong,         // 501: a method longer than Limits::max_method
   kMalformedRequestLine,  // 400: not "method SP target SP version", exactly one SP between
   kInvalidMethod,         // 400: method empty or not a token
   kInvalidTarget,         // 400: a character or an authority the target's form does not allow

@@ -302,15 +302,40 @@ std::size_t HttpSchemePrefix(std::string_view target) {
 
 }  // namespace
 
-RequestParser::RequestParser(const Limits& limits)
-    : limits_(Clamped(limits)), request_(limits_.max_request_line) {
+RequestParser::RequestParser(const Limits& limits) : limits_(Clamped(limits)) {
   spans_.reserve(FieldCapacity(limits_));
   fields_.resize(FieldCapacity(limits_));
+  StartRequestLine(0);
 }
 
 void RequestParser::Reset() {
   spans_.clear();
-  request_ = PerRequest(limits_.max_request_line);
+  request_ = PerRequest();
+  StartRequestLine(0);
+}
+
+// The method's bound is checked once max_method + 1 bytes are in: they must hold the SP after
+// the method. When that bound is not nearer than the line's, the line's bound alone decides.
+void RequestParser::StartRequestLine(std::size_t begin) {
+  const std::size_t method_bound = limits_.max_method + 1;
+  request_.method_bounded = method_bound < limits_.max_request_line;
+  request_.pending_limit =
+      begin + (request_.method_bounded ? method_bound : limits_.max_request_line);
+}
+
+ParseError RequestParser::PassPendingLimit(const char* data) {
+  if (request_.method_bounded) {
+    request_.method_bounded = false;
+    const char* const line = data + request_.line_begin;
+    const char* const bound = line + limits_.max_method + 1;
+    // Only a method too long is decided here; any other fault is left to the whole line, so
+    // that the verdict is the same however the bytes arrive.
+    if (SkipToken(line, bound) == bound) return ParseError::kMethodTooLong;
+    request_.pending_limit = request_.line_begin + limits_.max_request_line;
+    if (request_.scan <= request_.pending_limit) return ParseError::kNone;
+  }
+  return request_.stage == Stage::kRequestLine ? ParseError::kRequestLineTooLong
+                                               : ParseError::kHeaderSectionTooLarge;
 }
 
 ParseStatus RequestParser::ParseMore(std::string_view received) {
@@ -320,8 +345,7 @@ ParseStatus RequestParser::ParseMore(std::string_view received) {
         FindLf(received.data(), received.data() + request_.scan, received.data() + received.size());
     if (lf != nullptr) return ParseLines(received, lf);
     request_.scan = received.size();
-    return request_.scan < request_.pending_limit ? ParseStatus::kIncomplete
-                                                  : Fail(PendingLimitError());
+    return Pending(received.data());
   }
   return request_.stage == Stage::kComplete ? Complete(received) : ParseStatus::kError;
 }
@@ -334,7 +358,11 @@ ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf)
     request_.scan = static_cast<std::size_t>(lf - data) + 1;
     // A limit is checked before the line's content, so that a line too long is reported the
     // same way whether it arrived whole or in pieces.
-    if (request_.scan > request_.pending_limit) return Fail(PendingLimitError());
+    if (request_.scan > request_.pending_limit) {
+      if (const ParseError error = PassPendingLimit(data); error != ParseError::kNone) {
+        return Fail(error);
+      }
+    }
     std::size_t end = request_.scan - 1;
     if (end > request_.line_begin && data[end - 1] == '\r') {
       --end;
@@ -348,12 +376,13 @@ ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf)
         if (begin != 0 || request_.skipped_empty_line)
           return Fail(ParseError::kMalformedRequestLine);
         request_.skipped_empty_line = true;
-        request_.pending_limit = request_.scan + limits_.max_request_line;
+        StartRequestLine(request_.scan);
       } else if (const ParseError error = OnRequestLine(data, begin, end);
                  error != ParseError::kNone) {
         return Fail(error);
       } else {
         request_.stage = Stage::kFields;
+        request_.method_bounded = false;
         request_.section_begin = request_.scan;
         request_.pending_limit = request_.scan + limits_.max_header_section;
       }
@@ -384,19 +413,24 @@ ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf)
   } while (lf != nullptr);
   // Whatever completes the current line makes it at least one byte longer than what is here.
   request_.scan = size;
-  return request_.scan < request_.pending_limit ? ParseStatus::kIncomplete
-                                                : Fail(PendingLimitError());
+  return Pending(data);
 }
 
-ParseError RequestParser::PendingLimitError() const {
-  return request_.stage == Stage::kRequestLine ? ParseError::kRequestLineTooLong
-                                               : ParseError::kHeaderSectionTooLarge;
+ParseStatus RequestParser::Pending(const char* data) {
+  while (request_.scan >= request_.pending_limit) {
+    if (const ParseError error = PassPendingLimit(data); error != ParseError::kNone) {
+      return Fail(error);
+    }
+  }
+  return ParseStatus::kIncomplete;
 }
 
 ParseError RequestParser::OnRequestLine(const char* data, std::size_t begin, std::size_t end) {
   const char* const line = data + begin;
   const char* const stop = data + end;
   const char* p = SkipToken(line, stop);
+  // Before any other check, as PassPendingLimit decides it when the line arrives in pieces.
+  if (static_cast<std::size_t>(p - line) > limits_.max_method) return ParseError::kMethodTooLong;
   if (p == stop) return ParseError::kMalformedRequestLine;
   if (*p != ' ' || p == line) return Reject(*p, ParseError::kInvalidMethod);
   const std::string_view method(line, p - line);

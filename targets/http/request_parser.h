@@ -70,7 +70,15 @@ class RequestParser {
   ParseStatus ParseMore(std::string_view received);
   // Handles the line ending at `lf` and every complete line after it.
   ParseStatus ParseLines(std::string_view received, const char* lf);
-  ParseError PendingLimitError() const;
+  // Sets pending_limit for a request line starting at `begin`: the nearer of the method's bound
+  // and the line's.
+  void StartRequestLine(std::size_t begin);
+  // Called when request_.scan has passed pending_limit. When the bound passed was the method's
+  // and the method ended within it, moves pending_limit on to the line's bound and returns
+  // kNone; otherwise returns the error (501, 414 or 431).
+  ParseError PassPendingLimit(const char* data);
+  // No line end in reach: kIncomplete, or the error of each bound that scan has reached.
+  ParseStatus Pending(const char* data);
 
   // Each On* handles one complete line: [begin, end) is its content without the line end.
   // They return kNone or the reason the request is rejected.
@@ -90,11 +98,10 @@ class RequestParser {
   // Everything about the request being parsed; Reset() replaces it whole. Offsets point into
   // the caller's buffer, so the buffer may move between calls.
   struct PerRequest {
-    explicit PerRequest(std::size_t request_line_limit) : pending_limit(request_line_limit) {}
-
     Stage stage = Stage::kRequestLine;
     std::size_t scan = 0;           // first byte not yet searched for a line end
-    std::size_t pending_limit;      // scan may not reach this without a line end (414/431)
+    std::size_t pending_limit = 0;  // scan may not reach this without a line end (501/414/431)
+    bool method_bounded = false;    // pending_limit is the method's bound, not yet checked
     std::size_t line_begin = 0;     // first byte of the line being received
     std::size_t section_begin = 0;  // first byte of the field section
     std::size_t method_begin = 0;   // 0, or 1-2 after an ignored leading empty line

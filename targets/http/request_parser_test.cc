@@ -513,6 +513,41 @@ TEST(HttpRequestParser, RequestLineLimit) {
       {{"GET /a" + longest.substr(5) + kHost + kEnd, ParseError::kRequestLineTooLong, 414}});
 }
 
+TEST(HttpRequestParser, MethodLimit) {
+  Limits limits;
+  limits.max_method = 7;
+  ExpectComplete("OPTIONS * HTTP/1.1\r\n" + kHost + kEnd, limits);
+  ExpectComplete("\r\nDELETE / HTTP/1.1\r\n" + kHost + kEnd, limits);
+  ExpectRejected(
+      {
+          // Decided as soon as the eighth byte arrives, whatever follows.
+          {"PROPFIND / HTTP/1.1\r\n" + kHost + kEnd, ParseError::kMethodTooLong, 501},
+          {"PROPFIND", ParseError::kMethodTooLong, 501},
+          {"\r\nPROPFIND", ParseError::kMethodTooLong, 501},
+          {"PROPFIND\r\n", ParseError::kMethodTooLong, 501},
+          {"PROPFIND\x01 / HTTP/1.1\r\n", ParseError::kMethodTooLong, 501},
+          // A method that ends in time is judged with the whole line.
+          {"G\x01" + std::string(20, 'A') + " / HTTP/1.1\r\n", ParseError::kInvalidMethod, 400},
+          {"GET\x01" + std::string(20, 'A') + " / HTTP/1.1\r\n", ParseError::kInvalidMethod, 400},
+          {"BREW " + std::string(20, 'A') + "\r\n", ParseError::kMalformedRequestLine, 400},
+      },
+      limits);
+  EXPECT_EQ(ParseEveryWay("OPTIONS", limits).status, ParseStatus::kIncomplete);
+  EXPECT_EQ(ParseEveryWay("\r\nOPTIONS", limits).status, ParseStatus::kIncomplete);
+
+  // By default 32 bytes: a method of 9000 bytes is 501, not 414.
+  ExpectComplete(std::string(32, 'M') + " / HTTP/1.1\r\n" + kHost + kEnd);
+  ExpectRejected({
+      {std::string(33, 'M') + " / HTTP/1.1\r\n" + kHost + kEnd, ParseError::kMethodTooLong, 501},
+      {std::string(9000, 'M'), ParseError::kMethodTooLong, 501},
+  });
+
+  // A line limit nearer than the method's leaves the method's unused.
+  limits.max_method = 32;
+  limits.max_request_line = 16;
+  ExpectRejected({{std::string(40, 'M'), ParseError::kRequestLineTooLong, 414}}, limits);
+}
+
 TEST(HttpRequestParser, HeaderSectionLimit) {
   Limits limits;
   limits.max_header_section = 32;

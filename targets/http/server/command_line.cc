@@ -53,6 +53,8 @@ po::options_description Options() {
      "on SIGINT/SIGTERM, time for requests in flight to finish (default 1500ms)")
     ("max-request-line", value("BYTES"),
      "longest request line, CRLF included; then 414 (default 8k)")
+    ("max-method", value("BYTES"),
+     "longest method; then 501 as soon as it arrives (default 32, at least 7: OPTIONS)")
     ("max-header-bytes", value("BYTES"), "largest header section; then 431 (default 16k)")
     ("max-fields", value("N"), "most header fields; then 431 (default 100)")
     ("max-body", value("BYTES"), "largest decoded request body; then 413 (default 1m)")
@@ -173,6 +175,8 @@ std::optional<std::string> Apply(const po::variables_map& vm, ServerConfig& conf
   flags.Time("shutdown-grace", true, config.shutdown_grace);
   Limits& limits = config.limits;
   flags.Bytes("max-request-line", 16, kMaxHeadLimit, limits.max_request_line);
+  // At least the longest method the server implements (OPTIONS), so every one still reaches it.
+  flags.Count("max-method", 7, kMaxHeadLimit, limits.max_method);
   flags.Bytes("max-header-bytes", 2, kMaxHeadLimit, limits.max_header_section);
   flags.Count("max-fields", 1, 100000, limits.max_fields);
   flags.Bytes("max-body", 0, std::numeric_limits<std::uint64_t>::max() - 1, limits.max_body);

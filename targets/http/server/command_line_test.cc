@@ -28,6 +28,7 @@ TEST(HttpServerCommandLine, DefaultsMatchTheDocumentation) {
   EXPECT_EQ(cl.config.idle_timeout, 5s);
   EXPECT_EQ(cl.config.limits.max_request_line, 8192u);
   EXPECT_EQ(cl.config.limits.max_header_section, 16384u);
+  EXPECT_EQ(cl.config.limits.max_method, 32u);
   EXPECT_EQ(cl.config.limits.max_fields, 100u);
   EXPECT_EQ(cl.config.limits.max_body, 1048576u);
   EXPECT_FALSE(cl.config.limits.allow_bare_lf);
@@ -58,6 +59,8 @@ TEST(HttpServerCommandLine, EveryFlagReachesTheConfig) {
                                 "1k",
                                 "--max-header-bytes",
                                 "2048",
+                                "--max-method",
+                                "12",
                                 "--max-fields",
                                 "7",
                                 "--max-body",
@@ -84,6 +87,7 @@ TEST(HttpServerCommandLine, EveryFlagReachesTheConfig) {
   EXPECT_EQ(c.shutdown_grace, 250ms);
   EXPECT_EQ(c.limits.max_request_line, 1024u);
   EXPECT_EQ(c.limits.max_header_section, 2048u);
+  EXPECT_EQ(c.limits.max_method, 12u);
   EXPECT_EQ(c.limits.max_fields, 7u);
   EXPECT_EQ(c.limits.max_body, 1048576u);
   EXPECT_EQ(c.limits.max_chunk_extensions, 64u);
@@ -116,6 +120,7 @@ TEST(HttpServerCommandLine, UsageErrorsNameTheProblem) {
       {{"--port", "-1"}, "--port: invalid value '-1'"},
       {{"--port", "80x"}, "--port: invalid value '80x'"},
       {{"--threads", "0"}, "--threads: invalid value '0'"},
+      {{"--max-method", "6"}, "--max-method: invalid value '6'"},
       {{"--idle-timeout", "soon"}, "--idle-timeout: invalid duration 'soon'"},
       {{"--idle-timeout", "0"}, "--idle-timeout: must be longer than 0"},
       {{"--header-timeout", "-5s"}, "--header-timeout: invalid duration '-5s'"},
