@@ -3,7 +3,11 @@
 //   - the input cut into pieces (split points from a hash of the input) decodes exactly like the
 //     input whole: same data, same end, same error, same number of bytes used;
 //   - every step consumes only its input, hands out data inside it, and makes progress;
-//   - a body it accepts, re-encoded with other chunk boundaries, decodes to the same data.
+//   - a body it accepts, re-encoded with other chunk boundaries, decodes to the same data;
+//   - "grammar": the decoder agrees with an RFC 9112 section 7.1 reading of the bytes
+//     (rfc_request.h, written from the ABNF, not from the decoder): it ends the body where the
+//     reading does, with the same data, or rejects it with the same status (400, 413, 431), or
+//     both wait for more bytes.
 // The limits are the defaults or small ones that short inputs can reach, chosen by the hash.
 #include <cstddef>
 #include <cstdint>
@@ -12,8 +16,10 @@
 #include <vector>
 
 #include "harness/fuzz/fuzz_support.h"
+#include "harness/fuzz/rfc_request.h"
 #include "targets/http/chunked_decoder.h"
 #include "targets/http/limits.h"
+#include "targets/http/parse_error.h"
 
 namespace parley::fuzz {
 namespace {
@@ -92,6 +98,32 @@ std::string Encode(std::string_view data, const std::vector<std::size_t>& points
   return out;
 }
 
+bool SameAsRfcReading(const Decoded& decoded, const rfc::ChunkedBody& reading) {
+  switch (decoded.status) {
+    case ChunkedStatus::kDone:
+      return reading.end == rfc::End::kClean && reading.data == decoded.data &&
+             reading.size == decoded.consumed;
+    case ChunkedStatus::kError:
+      return reading.end == rfc::End::kRejected &&
+             reading.status == http::ErrorStatus(decoded.error);
+    case ChunkedStatus::kIncomplete:
+      return reading.end == rfc::End::kIncomplete;
+  }
+  return false;
+}
+
+void CheckGrammar(std::string_view input, const Decoded& decoded, const http::Limits& limits) {
+  static constexpr const char* kEnd[] = {"done", "incomplete", "rejected", "capped"};
+  const rfc::ChunkedBody reading = rfc::ReadChunked(input, limits);
+  PARLEY_FUZZ_CHECK(
+      SameAsRfcReading(decoded, reading), "the chunked decoder agrees with an RFC 9112 reading",
+      "input: " + rfc::Escape(input) + "\nlimits: max_body " + std::to_string(limits.max_body) +
+          "\ndecoder: " + Describe(decoded) +
+          "\nRFC reading: " + kEnd[static_cast<int>(reading.end)] + " " +
+          std::to_string(reading.status) + ", " + std::to_string(reading.data.size()) +
+          " data bytes, " + std::to_string(reading.size) + " bytes");
+}
+
 }  // namespace
 }  // namespace parley::fuzz
 
@@ -105,6 +137,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       input, hash, "the input in pieces decodes exactly like the input whole",
       [&](const std::vector<std::string_view>& pieces) { return Decode(pieces, limits); },
       [](const Decoded& d) { return Describe(d); });
+  if (OracleEnabled("grammar")) CheckGrammar(input, whole, limits);
   if (whole.status == parley::http::ChunkedStatus::kDone) {
     const std::string encoded = Encode(whole.data, SplitPoints(whole.data, hash / 3));
     const Decoded again = Decode({encoded}, limits);

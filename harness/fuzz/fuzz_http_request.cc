@@ -3,9 +3,15 @@
 //   - the bytes cut into pieces (split points from a hash of the input) read exactly like the
 //     bytes whole: same requests, same fields, same bodies, same error at the same place;
 //   - every view the parser returns lies inside the buffer it parsed (http_stream.h);
-//   - a head it accepts, re-serialized in canonical form, parses to the same fields.
+//   - a head it accepts, re-serialized in canonical form, parses to the same fields;
+//   - "grammar": the parser agrees with an RFC 9112 reading of the bytes (rfc_request.h, written
+//     from the RFCs' ABNF and docs/http-parsing.md, not from the parser): the same requests
+//     (method, target, version, fields, framing, decoded body, size, keep-alive, Expect), and the
+//     same end: clean, incomplete, capped, or rejected with the same status (400, 413, 414, 431,
+//     501, 505).
 // The limits are the defaults, the defaults with allow_bare_lf, or small ones that short inputs
 // can reach, chosen by the hash.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -13,7 +19,9 @@
 
 #include "harness/fuzz/fuzz_support.h"
 #include "harness/fuzz/http_stream.h"
+#include "harness/fuzz/rfc_request.h"
 #include "targets/http/limits.h"
+#include "targets/http/parse_error.h"
 #include "targets/http/request_parser.h"
 
 namespace parley::fuzz {
@@ -76,6 +84,52 @@ void CheckReserialized(const ParsedRequest& request, http::Limits limits) {
                     canonical.substr(0, 2000));
 }
 
+// Empty when the RFC reading has the same requests as the parser's reading, in the same order,
+// and ends the same way; otherwise what differs first.
+std::string Disagreement(const ParsedStream& parsed, const rfc::Reading& reading) {
+  const std::size_t common = std::min(parsed.requests.size(), reading.requests.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    const ParsedRequest& p = parsed.requests[i];
+    const rfc::Request& r = reading.requests[i];
+    const std::string which = "request " + std::to_string(i + 1) + ": ";
+    if (p.method != r.method || p.target != r.target || p.target_form != r.target_form ||
+        p.version_minor != r.version_minor) {
+      return which + "request line";
+    }
+    if (p.fields != r.fields) return which + "fields";
+    if (p.framing != r.framing || p.content_length != r.content_length) return which + "framing";
+    if (p.body != r.body) return which + "body";
+    if (p.size != r.size) return which + "size";
+    if (p.keep_alive != r.keep_alive) return which + "keep-alive";
+    if (p.expect != r.expect) return which + "expect";
+  }
+  if (parsed.requests.size() != reading.requests.size()) return "number of requests";
+  switch (parsed.end) {
+    case StreamEnd::kClean:
+      return reading.end == rfc::End::kClean ? "" : "end";
+    case StreamEnd::kIncomplete:
+      return reading.end == rfc::End::kIncomplete ? "" : "end";
+    case StreamEnd::kCapped:
+      return reading.end == rfc::End::kCapped ? "" : "end";
+    case StreamEnd::kError:
+      if (reading.end != rfc::End::kRejected) return "end";
+      return http::ErrorStatus(parsed.error) == reading.status ? "" : "status";
+  }
+  return "end";
+}
+
+void CheckGrammar(std::string_view input, const ParsedStream& parsed, const http::Limits& limits) {
+  rfc::Options options;
+  options.loose_ip_literals = true;
+  const rfc::Reading reading = rfc::Read(input, limits, kMaxRequests, options);
+  const std::string disagreement = Disagreement(parsed, reading);
+  PARLEY_FUZZ_CHECK(disagreement.empty(), "the parser agrees with an RFC 9112 reading",
+                    disagreement + "\ninput: " + rfc::Escape(input) +
+                        "\nlimits: " + std::to_string(limits.max_request_line) +
+                        (limits.allow_bare_lf ? ", bare LF allowed" : "") + "\nparser:\n" +
+                        Describe(parsed) + "\nRFC reading:\n" + rfc::Describe(reading));
+}
+
 }  // namespace
 }  // namespace parley::fuzz
 
@@ -91,5 +145,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       [](const ParsedStream& s) { return Describe(s); });
   for (const ParsedRequest& request : whole.requests)
     CheckReserialized(request, limits);
+  if (OracleEnabled("grammar")) CheckGrammar(input, whole, limits);
   return 0;
 }
