@@ -9,7 +9,13 @@
 //     response that announces "Connection: close";
 //   - a first request the parser rejects gets that error's status;
 //   - the input cut into pieces, with reads and writes cut short (all from a hash of the input),
-//     gets exactly the same bytes back (Date values aside).
+//     gets exactly the same bytes back (Date values aside);
+//   - "echo": every request that an RFC 9112 reading of the input accepts (rfc_request.h, written
+//     from the RFCs, not from the parser) and that asks for /echo (any method but HEAD) gets, in
+//     its place among the responses, a 200 whose body is exactly the echo report of that reading
+//     (method, target, version, fields in order, framing, decoded body), or 417 when it has an
+//     Expect other than 100-continue; across pipelined and keep-alive requests, until a response
+//     closes the connection.
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/write.hpp>
@@ -28,6 +34,7 @@
 
 #include "harness/fuzz/fuzz_support.h"
 #include "harness/fuzz/http_stream.h"
+#include "harness/fuzz/rfc_request.h"
 #include "targets/http/parse_error.h"
 #include "targets/http/server/config.h"
 #include "targets/http/server/connection.h"
@@ -121,6 +128,7 @@ std::string WithoutDateValues(std::string text) {
 struct Response {
   unsigned status = 0;
   bool close = false;
+  std::string body;
 };
 
 // Splits `bytes` into responses; `head_only(i)` tells whether the i-th final response answers a
@@ -153,6 +161,7 @@ bool ReadResponses(std::string_view bytes, HeadOnly head_only, std::vector<Respo
     Response r;
     r.status = message.result_int();
     r.close = !message.keep_alive();
+    r.body = message.body();
     responses->push_back(r);
     if (r.status >= 200) ++finals;
     bytes.remove_prefix(used);
@@ -193,6 +202,67 @@ void CheckResponses(const Served& served, const ParsedStream& model) {
   }
 }
 
+// The body /echo answers `r` with (docs/http-server.md, "The echo report").
+std::string EchoReport(const rfc::Request& r) {
+  static constexpr const char* kFraming[] = {"none", "content-length", "chunked"};
+  std::string report = "method: " + r.method + "\ntarget: " + r.target + "\nversion: HTTP/1." +
+                       std::to_string(r.version_minor) + "\n";
+  for (const auto& [name, value] : r.fields)
+    report += "header: " + name + ": " + value + "\n";
+  report += std::string("framing: ") + kFraming[static_cast<int>(r.framing)] + "\n";
+  report += "body-length: " + std::to_string(r.body.size()) + "\n" + r.body;
+  return report;
+}
+
+// The echo oracle: what /echo reports equals the RFC reading of the bytes sent. Returns how
+// many /echo answers were compared.
+std::size_t CheckEcho(std::string_view input, const Served& served, const http::Limits& limits) {
+  rfc::Options options;
+  options.loose_ip_literals = true;
+  const rfc::Reading reading = rfc::Read(input, limits, kModelRequests, options);
+  std::size_t echoes = 0;
+  for (const rfc::Request& r : reading.requests)
+    echoes += r.method != "HEAD" && rfc::DecodedPath(r) == "/echo" ? 1 : 0;
+  if (echoes == 0) return 0;
+
+  auto head_only = [&](std::size_t i) {
+    return i < reading.requests.size() && reading.requests[i].method == "HEAD";
+  };
+  std::vector<Response> responses;
+  std::string why;
+  if (!ReadResponses(served.output, head_only, &responses, &why)) return 0;  // checked before
+  std::vector<const Response*> finals;
+  for (const Response& response : responses)
+    if (response.status >= 200) finals.push_back(&response);
+
+  std::size_t compared = 0;
+  for (std::size_t i = 0; i < reading.requests.size(); ++i) {
+    const rfc::Request& r = reading.requests[i];
+    const bool echo = r.method != "HEAD" && rfc::DecodedPath(r) == "/echo";
+    const std::string context = "request " + std::to_string(i + 1) + " of the RFC reading:\n" +
+                                rfc::Describe(reading) + "\ninput: " + rfc::Escape(input);
+    if (echo) {
+      PARLEY_FUZZ_CHECK(i < finals.size(), "/echo reports the RFC reading of the request",
+                        "no answer; " + context);
+      const Response& answer = *finals[i];
+      if (r.expect == http::Expectation::kUnsupported) {
+        PARLEY_FUZZ_CHECK(answer.status == 417, "/echo reports the RFC reading of the request",
+                          "expected 417, got " + std::to_string(answer.status) + "; " + context);
+      } else {
+        const std::string expected = EchoReport(r);
+        PARLEY_FUZZ_CHECK(answer.status == 200 && answer.body == expected,
+                          "/echo reports the RFC reading of the request",
+                          "expected 200 with:\n" + rfc::Escape(expected, 1500) + "\ngot " +
+                              std::to_string(answer.status) + " with:\n" +
+                              rfc::Escape(answer.body, 1500) + "\n" + context);
+      }
+      ++compared;
+    }
+    if (i >= finals.size() || finals[i]->close) break;
+  }
+  return compared;
+}
+
 }  // namespace
 }  // namespace parley::fuzz
 
@@ -204,6 +274,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     whole.output.substr(0, 600));
   const parley::http::ServerConfig config;
   CheckResponses(whole, ReadRequests({input}, config.limits, kModelRequests));
+  if (OracleEnabled("echo")) CheckEcho(input, whole, config.limits);
 
   const std::uint32_t hash = InputHash(input);
   const std::vector<std::size_t> points = SplitPoints(input, hash);
