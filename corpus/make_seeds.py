@@ -258,6 +258,46 @@ def chat_lines():
 
 
 # ---------------------------------------------------------------------------------------------
+# Chat rooms, from targets/chat/PROTOCOL.md: several members, in fuzz_chat_room's encoding (one
+# event a line: "D>" a read by member D, "D." its last bytes then the end of its input, "D!" its
+# timeout, a line without prefix more bytes of the read before it; see its header).
+
+def chat_rooms():
+    return {
+        "talk": b"1>hello\n2>hi guest1\n3>hola\r\n1>//nick is a command\n",
+        "nick": b"1>/nick ana\n2>/nick   bob  \n3>/who\n1>hi bob\n2>/nick bob\n",
+        "nick-taken": b"1>/nick ana\n2>/nick ana\n2>/nick Ana\n3>/who\n",
+        "nick-bad": b"1>/nick\n1>/nick bad nick!\n1>/nick " + b"x" * 25 + b"\n1>/nick "
+                    + b"y" * 24 + b"\n1>/nick caf\xc3\xa9\n2>/who\n",
+        "guest-skipped": b"1>/nick guest2\n2>hi\n3>/who\n1>/nick guest4\n4>/who\n",
+        "msg": b"1>/nick ana\n2>/msg ana hi there\n3>/msg guest3 note to self\n"
+               b"2>/msg ana\n2>/msg nobody x\n2>/msg bad! x\n2>/msg\n",
+        "msg-after-rename": b"1>/msg guest2 a\n2>/nick bee\n1>/msg guest2 b\n1>/msg bee c\n",
+        "me": b"1>/me waves\n2>/me\n3>/me   \n3>/me  spaced  out \n",
+        "unknown": b"1>/NICK x\n2>/\n3>/foo bar\n1>/quitnow\n1>/who\tx\n",
+        "quit": b"1>hi\n2>/quit gone fishing\nnever relayed\n3>/quit\n1>/who\n",
+        "rejoin": b"1>/nick ana\n1>/quit\n1>I am new\n2>/who\n",
+        "end-of-input": b"1>/nick ana\n2>hi\n1.last words\r\n2>/who\n",
+        "end-with-quit": b"1>x\n2./quit no newline\n1>/who\n",
+        "end-empty": b"1>a\n2>b\n2.\n3.\n1>/who\n",
+        "timeout": b"1>a\n2>b\n2!\n1>/who\n2>back again\n",
+        "full": b"".join(b"%d>hi\n" % d for d in range(1, 10)) + b"1>/quit\n9>/who\n",
+        "one-read": b"1>a\nb\n/me c\n/msg guest2 d\ne\n/nick ana\nf\n/who\ng\n2>/who\n",
+        "one-read-quit": b"1>hi\n2>one\ntwo\n/me three\n/nick bee\nfour\n/msg guest1 five\n"
+                         b"six\n/quit seven\neight\n3>/who\n",
+        "lines": b"1>a\rb\n\n\r\n\r\r\n2>" + b"a\x00b\n3>\n",
+        "utf8": "1>¡hola! 日本 🎉\n".encode() + b"2>\xc0\xaf\n2>\xed\xa0\x80\n2>ok \xe6\x97\n"
+                b"3>\x80abc\n3>\xf4\x90\x80\x80\n",
+        "max-line": b"1>hi\n2>" + b"x" * 4095 + b"\n1>/who\n",
+        "max-line-crlf": b"1>hi\n2>" + b"y" * 4094 + b"\r\n1>/who\n",
+        "too-long-crlf": b"1>hi\n2>" + b"y" * 4095 + b"\r\n1>/who\n",
+        "too-long": b"1>hi\n2>" + b"z" * 4096 + b"\nafter\n1>/who\n",
+        "too-long-at-end": b"1>hi\n2." + b"z" * 4100 + b"\n1>/who\n",
+        "one-client": b"hola\n/nick x\n/me waves\n/msg x hi\n/who\n/quit bye\n",
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # YAML scenarios, from docs/scenarios.md: one of each step and value form, and broken ones.
 
 def scenario_texts():
@@ -325,6 +365,11 @@ CHAT_TOKENS = [
     "\n", "\r\n", "\r", "/", "//", "/nick ", "/who", "/me ", "/msg ", "/quit", " ", "\x00",
     "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe6\x97\xa5", "\xf0\x9f\x8e\x89", "\x80",
 ]
+# Besides the chat tokens: fuzz_chat_room's event prefixes and the nicks the room hands out.
+CHAT_ROOM_TOKENS = CHAT_TOKENS + [
+    "\n1>", "\n2>", "\n3>", "\n4>", "\n7>", "\n9>", "1.", "2.", "3!", "\n2.", "\n3!",
+    "guest1", "guest2", "guest3", "/msg guest1 ", "/msg guest2 ", "/nick guest", "/quit ",
+]
 YAML_TOKENS = [
     "name: ", "description: ", "tags: ", "skip: ", "target: ", "timeout: ", "vars: ", "steps:",
     "- connect: ", "- send: ", "- expect: ", "- close: ", "- shutdown: ", "- sleep: ",
@@ -374,7 +419,7 @@ def chunked_body_of(data):
 def plan(parley):
     """{fuzzer: {file name: bytes}} for every generated seed."""
     files = {name: {} for name in HTTP_FUZZERS + ("fuzz_http_chunked", "fuzz_chat_line",
-                                                   "fuzz_scenario")}
+                                                   "fuzz_chat_room", "fuzz_scenario")}
     exported = export_scenarios(parley)
     for name, data in exported.get("http", {}).items():
         for fuzzer in HTTP_FUZZERS:
@@ -398,6 +443,8 @@ def plan(parley):
         files["fuzz_http_chunked"]["gen-" + name] = data
     for name, data in chat_lines().items():
         files["fuzz_chat_line"]["gen-" + name] = data
+    for name, data in chat_rooms().items():
+        files["fuzz_chat_room"]["gen-" + name] = data
     for name, text in scenario_texts().items():
         files["fuzz_scenario"]["gen-" + name + ".yaml"] = text.encode()
     # libFuzzer cuts inputs at max_len; a seed longer than that is a different, cut input.
@@ -412,7 +459,7 @@ def plan(parley):
 # limits are reached with small inputs through the small Limits the fuzzers also use.
 MAX_LEN = {"fuzz_http_request": 16384, "fuzz_http_differential": 16384,
            "fuzz_http_server": 16384, "fuzz_http_chunked": 8192, "fuzz_chat_line": 12288,
-           "fuzz_scenario": 16384}
+           "fuzz_chat_room": 8192, "fuzz_scenario": 16384}
 
 
 def options(fuzzer):
@@ -424,6 +471,7 @@ def dictionaries():
     dicts = {fuzzer: dictionary(HTTP_TOKENS) for fuzzer in HTTP_FUZZERS}
     dicts["fuzz_http_chunked"] = dictionary(CHUNKED_TOKENS)
     dicts["fuzz_chat_line"] = dictionary(CHAT_TOKENS)
+    dicts["fuzz_chat_room"] = dictionary(CHAT_ROOM_TOKENS)
     dicts["fuzz_scenario"] = dictionary(YAML_TOKENS)
     return dicts
 
