@@ -5,15 +5,20 @@
 //     a disagreement there is request smuggling);
 //   - one accepts or waits for more while the other rejects, or they disagree on a field: the case
 //     must be one of the intended differences in known_differences.h, else the fuzzer aborts.
+// And parley against itself: the parser reads every request of the input alike with each field
+// scan this CPU runs (targets/http/field_scan.h: SSE2, SSSE3, AVX2 and a plain loop), the input
+// whole and cut into pieces (split points from a hash of the input).
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "harness/fuzz/beast_reading.h"
 #include "harness/fuzz/fuzz_support.h"
 #include "harness/fuzz/http_stream.h"
 #include "harness/fuzz/known_differences.h"
+#include "targets/http/field_scan.h"
 #include "targets/http/limits.h"
 
 namespace parley::fuzz {
@@ -49,6 +54,25 @@ std::string OutcomeText(const BeastReading& beast) {
   return "?";
 }
 
+// Every field scan but the widest reads the input as the widest does.
+void CheckEveryFieldScanReadsAlike(std::string_view input, const http::Limits& limits) {
+  using http::internal::FieldScanIsa;
+  const FieldScanIsa best = http::internal::BestFieldScanIsa();
+  const std::vector<std::size_t> points = SplitPoints(input, InputHash(input));
+  const std::vector<std::string_view> pieces = Pieces(input, points);
+  const ParsedStream expected = ReadRequests(pieces, limits, kMaxRequests, best);
+  for (FieldScanIsa isa :
+       {FieldScanIsa::kPortable, FieldScanIsa::kSse2, FieldScanIsa::kSsse3, FieldScanIsa::kAvx2}) {
+    if (isa == best || http::internal::FieldScanFor(isa) == nullptr) continue;
+    const ParsedStream read = ReadRequests(pieces, limits, kMaxRequests, isa);
+    PARLEY_FUZZ_CHECK(read == expected, "every field scan reads the requests alike",
+                      std::string(http::internal::FieldScanIsaName(best)) + ":\n" +
+                          Describe(expected) + "\n" +
+                          std::string(http::internal::FieldScanIsaName(isa)) + ":\n" +
+                          Describe(read) + "\nin " + std::to_string(pieces.size()) + " pieces");
+  }
+}
+
 }  // namespace
 }  // namespace parley::fuzz
 
@@ -58,6 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const parley::http::Limits limits;
   const FirstRequest ours = FirstOf(ReadRequests({input}, limits));
   const BeastReading beast = ReadWithBeast(input, BeastHeaderLimit(limits), limits.max_body);
+  CheckEveryFieldScanReadsAlike(input, limits);
 
   const bool ours_ok = ours.outcome == FirstRequest::Outcome::kComplete;
   const bool beast_ok = beast.outcome == BeastReading::Outcome::kComplete;

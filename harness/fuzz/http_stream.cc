@@ -25,8 +25,9 @@ void CheckHeadViews(const http::RequestHead& head, std::string_view buffer) {
 // from the start of the current request, the body reader what follows.
 class StreamReader {
  public:
-  StreamReader(const http::Limits& limits, std::size_t max_requests)
-      : parser_(limits), body_(limits), max_requests_(max_requests) {}
+  StreamReader(const http::Limits& limits, std::size_t max_requests,
+               http::internal::FieldScanIsa isa)
+      : parser_(limits, isa), body_(limits), max_requests_(max_requests) {}
 
   // `received` has grown (it begins with the bytes of the previous call); false once the stream
   // has ended (error or cap).
@@ -166,9 +167,9 @@ ParsedRequest CopyHead(const http::RequestHead& head, std::size_t head_size) {
 }
 
 ParsedStream ReadRequests(const std::vector<std::string_view>& pieces, const http::Limits& limits,
-                          std::size_t max_requests) {
+                          std::size_t max_requests, http::internal::FieldScanIsa isa) {
   ReceivedBytes bytes(pieces);
-  StreamReader reader(limits, max_requests);
+  StreamReader reader(limits, max_requests, isa);
   for (std::string_view piece : pieces) {
     bytes.Receive(piece.size());
     if (!reader.Offer(bytes.received())) break;

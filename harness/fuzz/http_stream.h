@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "targets/http/field_scan.h"
 #include "targets/http/limits.h"
 #include "targets/http/parse_error.h"
 #include "targets/http/request_head.h"
@@ -66,8 +67,10 @@ struct ParsedStream {
 // Bounds the work per input: pipelining a few thousand tiny requests adds no coverage.
 inline constexpr std::size_t kMaxRequests = 64;
 
+// `isa`: the parser's field scan (targets/http/field_scan.h), which this CPU must run.
 ParsedStream ReadRequests(const std::vector<std::string_view>& pieces, const http::Limits& limits,
-                          std::size_t max_requests = kMaxRequests);
+                          std::size_t max_requests = kMaxRequests,
+                          http::internal::FieldScanIsa isa = http::internal::BestFieldScanIsa());
 
 // A readable, bounded description of a stream for property failure messages.
 std::string Describe(const ParsedStream& stream);

@@ -94,6 +94,22 @@ void ParleyFirefox(benchmark::State& state, std::size_t step) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
 }
 
+// The Firefox request whole with each field scan (field_scan.h) this CPU runs, side by side.
+void ParleyFirefoxWith(benchmark::State& state, parley::http::internal::FieldScanIsa isa) {
+  if (parley::http::internal::FieldScanFor(isa) == nullptr) {
+    state.SkipWithError("this CPU cannot run it");
+    return;
+  }
+  const std::string& bytes = Firefox();
+  RequestParser parser(parley::http::Limits(), isa);
+  for (auto _ : state) {
+    const std::size_t head = ParleyHead(parser, bytes, 0);
+    if (head != bytes.size()) state.SkipWithError("parse failed");
+    benchmark::DoNotOptimize(parser.head().fields.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
+}
+
 void ParleyChunkedPost(benchmark::State& state, std::size_t step) {
   const std::string_view bytes = ChunkedPost();
   RequestParser parser;
@@ -200,6 +216,10 @@ BENCHMARK_CAPTURE(BeastChunkedPost, whole, 0);
 BENCHMARK_CAPTURE(ParleyChunkedPost, bytewise, 1);
 BENCHMARK_CAPTURE(BeastChunkedPost, bytewise, 1);
 BENCHMARK(FloorChunkedPost)->Name("FloorChunkedPost/bytewise");
+BENCHMARK_CAPTURE(ParleyFirefoxWith, portable, parley::http::internal::FieldScanIsa::kPortable);
+BENCHMARK_CAPTURE(ParleyFirefoxWith, sse2, parley::http::internal::FieldScanIsa::kSse2);
+BENCHMARK_CAPTURE(ParleyFirefoxWith, ssse3, parley::http::internal::FieldScanIsa::kSsse3);
+BENCHMARK_CAPTURE(ParleyFirefoxWith, avx2, parley::http::internal::FieldScanIsa::kAvx2);
 
 }  // namespace
 

@@ -173,14 +173,6 @@ const char* SkipFieldValue(const char* buffer, const char* p, const char* end) {
   return Skip(p, end, internal::kFieldValue);
 }
 
-// Returns the first control byte other than HTAB in [p, end) (a CR, an LF, or a byte no line
-// of a head may hold), or nullptr; the same loads as SkipFieldValue. In a field line that
-// arrived whole this is its CR, and the line then needs no other check for control bytes.
-const char* FindControl(const char* buffer, const char* p, const char* end) {
-  const char* const stop = SkipFieldValue(buffer, p, end);
-  return stop == end ? nullptr : stop;
-}
-
 // The reason for a byte that its position does not allow: a CR is always a bare CR, since the
 // CR of a line's CRLF is never part of the line's content.
 ParseError Reject(char c, ParseError otherwise) {
@@ -302,7 +294,12 @@ std::size_t HttpSchemePrefix(std::string_view target) {
 
 }  // namespace
 
-RequestParser::RequestParser(const Limits& limits) : limits_(Clamped(limits)) {
+RequestParser::RequestParser(const Limits& limits)
+    : RequestParser(limits, internal::BestFieldScanIsa()) {}
+
+RequestParser::RequestParser(const Limits& limits, internal::FieldScanIsa isa)
+    : limits_(Clamped(limits)), scan_(internal::FieldScanFor(isa)) {
+  if (scan_ == nullptr) scan_ = internal::FieldScanFor(internal::BestFieldScanIsa());
   spans_.reserve(FieldCapacity(limits_));
   fields_.resize(FieldCapacity(limits_));
   StartRequestLine(0);
@@ -353,7 +350,6 @@ ParseStatus RequestParser::ParseMore(std::string_view received) {
 ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf) {
   const char* const data = received.data();
   const std::size_t size = received.size();
-  bool checked = false;  // the line ending at `lf` holds no control byte but HTAB
   do {
     request_.scan = static_cast<std::size_t>(lf - data) + 1;
     // A limit is checked before the line's content, so that a line too long is reported the
@@ -392,24 +388,17 @@ ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf)
         return Fail(error);
       }
       return Complete(received);
-    } else if (const ParseError error = OnFieldLine(data, begin, end, checked);
-               error != ParseError::kNone) {
+    } else if (const ParseError error = OnFieldLine(data, begin, end); error != ParseError::kNone) {
       return Fail(error);
     }
-    // The next line starts at request_.scan. A field line is searched for its first control byte,
-    // not just its LF: when that is the CR of its CRLF, the line is checked in the same pass.
-    checked = false;
-    if (request_.stage != Stage::kFields) {
-      lf = FindLf(data, data + request_.scan, data + size);
-    } else if (const char* control = FindControl(data, data + request_.scan, data + size);
-               control == nullptr) {
-      lf = nullptr;  // an LF is a control byte: there is none
-    } else if (*control == '\r' && control + 1 != data + size && control[1] == '\n') {
-      lf = control + 1;
-      checked = true;
-    } else {
-      lf = FindLf(data, control, data + size);  // OnFieldLine will say what is wrong
+    // The next line starts at request_.scan. In the field section, the clean lines there are
+    // taken in one pass; the line after them is read by the rules above.
+    if (request_.stage == Stage::kFields) {
+      if (const ParseError error = ParseCleanFieldLines(data, size); error != ParseError::kNone) {
+        return Fail(error);
+      }
     }
+    lf = FindLf(data, data + request_.scan, data + size);
   } while (lf != nullptr);
   // Whatever completes the current line makes it at least one byte longer than what is here.
   request_.scan = size;
@@ -501,8 +490,49 @@ ParseError RequestParser::OnTarget(std::string_view method, std::string_view tar
   return ParseError::kNone;
 }
 
-ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::size_t end,
-                                      bool checked) {
+[[gnu::always_inline]] inline ParseError RequestParser::AddField(const char* data,
+                                                                 std::size_t begin,
+                                                                 const char* colon,
+                                                                 const char* stop) {
+  const char* const line = data + begin;
+  const char* value = colon + 1;
+  while (value != stop && IsWhitespace(*value))
+    ++value;
+  const char* value_end = stop;
+  while (value_end != value && IsWhitespace(value_end[-1]))
+    --value_end;
+  spans_.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(colon - line),
+                    static_cast<std::uint32_t>(value - data),
+                    static_cast<std::uint32_t>(value_end - value)});
+  return OnField(std::string_view(line, colon - line), std::string_view(value, value_end - value));
+}
+
+ParseError RequestParser::ParseCleanFieldLines(const char* data, std::size_t size) {
+  constexpr std::size_t kBatch = 16;
+  internal::CleanLine lines[kBatch];
+  std::size_t count;
+  do {
+    count = scan_(data, data + request_.scan, data + size, lines, kBatch);
+    for (std::size_t i = 0; i < count; ++i) {
+      // The checks of ParseLines and OnFieldLine that a clean line can fail, in their order.
+      const std::size_t begin = request_.scan;
+      request_.scan = begin + lines[i].content_size + 2;
+      if (request_.scan > request_.pending_limit) {
+        if (const ParseError error = PassPendingLimit(data); error != ParseError::kNone) {
+          return error;
+        }
+      }
+      request_.line_begin = request_.scan;
+      if (spans_.size() >= limits_.max_fields) return ParseError::kTooManyFields;
+      const ParseError error = AddField(data, begin, data + begin + lines[i].name_size,
+                                        data + begin + lines[i].content_size);
+      if (error != ParseError::kNone) return error;
+    }
+  } while (count == kBatch);
+  return ParseError::kNone;
+}
+
+ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::size_t end) {
   const char* const line = data + begin;
   const char* const stop = data + end;
   if (IsWhitespace(*line)) return ParseError::kObsFold;
@@ -515,19 +545,10 @@ ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::
   }
   if (colon == line) return ParseError::kInvalidFieldName;
 
-  const char* value = colon + 1;
-  while (IsWhitespace(*value))
-    ++value;
-  if (const char* bad = checked ? stop : SkipFieldValue(data, value, stop); bad != stop) {
+  if (const char* bad = SkipFieldValue(data, colon + 1, stop); bad != stop) {
     return Reject(*bad, ParseError::kInvalidFieldValue);
   }
-  const char* value_end = stop;
-  while (value_end != value && IsWhitespace(value_end[-1]))
-    --value_end;
-  spans_.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(colon - line),
-                    static_cast<std::uint32_t>(value - data),
-                    static_cast<std::uint32_t>(value_end - value)});
-  return OnField(std::string_view(line, colon - line), std::string_view(value, value_end - value));
+  return AddField(data, begin, colon, stop);
 }
 
 // The fields that decide framing and connection handling; the rest are only recorded.

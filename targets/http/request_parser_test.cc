@@ -74,8 +74,9 @@ Outcome Capture(ParseStatus status, const RequestParser& parser) {
 
 // Feeds `request` so the parser sees the prefixes ending at `ends` (ascending), each copied to
 // the end of a page followed by an unreadable page. Stops at the first final status.
-Outcome Feed(std::string_view request, const std::vector<std::size_t>& ends, const Limits& limits) {
-  RequestParser parser(limits);
+Outcome FeedWith(internal::FieldScanIsa isa, std::string_view request,
+                 const std::vector<std::size_t>& ends, const Limits& limits) {
+  RequestParser parser(limits, isa);
   test::GuardedBuffer buffer;
   ParseStatus status = ParseStatus::kIncomplete;
   for (std::size_t end : ends) {
@@ -83,6 +84,21 @@ Outcome Feed(std::string_view request, const std::vector<std::size_t>& ends, con
     if (status != ParseStatus::kIncomplete) break;
   }
   return Capture(status, parser);
+}
+
+// FeedWith the widest field scan this CPU runs; every narrower one must give the same outcome.
+Outcome Feed(std::string_view request, const std::vector<std::size_t>& ends, const Limits& limits) {
+  const internal::FieldScanIsa best = internal::BestFieldScanIsa();
+  const Outcome outcome = FeedWith(best, request, ends, limits);
+  for (internal::FieldScanIsa isa :
+       {internal::FieldScanIsa::kPortable, internal::FieldScanIsa::kSse2,
+        internal::FieldScanIsa::kSsse3}) {
+    if (isa == best || internal::FieldScanFor(isa) == nullptr) continue;
+    EXPECT_EQ(FeedWith(isa, request, ends, limits), outcome)
+        << internal::FieldScanIsaName(isa) << " and " << internal::FieldScanIsaName(best)
+        << " differ";
+  }
+  return outcome;
 }
 
 // Parses `request` whole, in two pieces split at every point, and one byte at a time; every
@@ -526,6 +542,9 @@ TEST(HttpRequestParser, MethodLimit) {
           {"\r\nPROPFIND", ParseError::kMethodTooLong, 501},
           {"PROPFIND\r\n", ParseError::kMethodTooLong, 501},
           {"PROPFIND\x01 / HTTP/1.1\r\n", ParseError::kMethodTooLong, 501},
+          // Before the line's end is looked at: it may not have arrived.
+          {"PROPFIND / HTTP/1.1\n", ParseError::kMethodTooLong, 501},
+          {"PROPFIND / HTTP/1.1\r\r\n", ParseError::kMethodTooLong, 501},
           // A method that ends in time is judged with the whole line.
           {"G\x01" + std::string(20, 'A') + " / HTTP/1.1\r\n", ParseError::kInvalidMethod, 400},
           {"GET\x01" + std::string(20, 'A') + " / HTTP/1.1\r\n", ParseError::kInvalidMethod, 400},

@@ -1,0 +1,38 @@
+// Tables that find a character class with two byte shuffles (SSSE3 pshufb): a byte b is in the
+// class when kLow[b & 15] & kHigh[b >> 4] is not zero. Each high nibble that has members gets
+// its own bit, so the test is exact for any class with members under at most 8 high nibbles;
+// bytes from 0x80 find 0 in kHigh. Internal to the field_scan_<isa>.cc files.
+#ifndef PARLEY_TARGETS_HTTP_FIELD_SCAN_TABLES_H_
+#define PARLEY_TARGETS_HTTP_FIELD_SCAN_TABLES_H_
+
+#include <array>
+#include <cstdint>
+
+#include "targets/http/char_class.h"
+
+namespace parley::http::internal {
+
+struct NibbleTables {
+  std::array<std::uint8_t, 16> low{};
+  std::array<std::uint8_t, 16> high{};
+};
+
+constexpr NibbleTables MakeNibbleTables(CharClass cls) {
+  NibbleTables tables;
+  int next_bit = 0;
+  for (int high = 0; high < 8; ++high) {
+    for (int low = 0; low < 16; ++low) {
+      if (!Is(static_cast<char>(high << 4 | low), cls)) continue;
+      if (tables.high[high] == 0) tables.high[high] = static_cast<std::uint8_t>(1 << next_bit++);
+      tables.low[low] |= tables.high[high];
+    }
+  }
+  return tables;
+}
+
+// Token characters have no member at or above 0x80, which the shuffles cannot tell apart.
+inline constexpr NibbleTables kTokenTables = MakeNibbleTables(kToken);
+
+}  // namespace parley::http::internal
+
+#endif  // PARLEY_TARGETS_HTTP_FIELD_SCAN_TABLES_H_

@@ -1,0 +1,158 @@
+#include "targets/http/field_scan.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/testing/guarded_buffer.h"
+
+namespace parley::http::internal {
+namespace {
+
+constexpr FieldScanIsa kEveryIsa[] = {FieldScanIsa::kPortable, FieldScanIsa::kSse2,
+                                      FieldScanIsa::kSsse3, FieldScanIsa::kAvx2};
+
+std::vector<CleanLine> Scan(FieldScanFunction scan, const char* buffer, const char* p,
+                            const char* end, std::size_t capacity = 64) {
+  std::vector<CleanLine> lines(capacity);
+  lines.resize(scan(buffer, p, end, lines.data(), capacity));
+  return lines;
+}
+
+// Scans `bytes` from `offset` with every implementation this CPU runs: in an exact-size heap
+// block (AddressSanitizer reports a read before or after it) and against a guard page (a read
+// past the end faults). Every result must equal the portable one, which is returned.
+std::vector<CleanLine> ScanEveryWay(std::string_view bytes, std::size_t offset = 0,
+                                    std::size_t capacity = 64) {
+  const FieldScanFunction portable = FieldScanFor(FieldScanIsa::kPortable);
+  const std::unique_ptr<char[]> heap(new char[bytes.size() + 1]);
+  std::copy(bytes.begin(), bytes.end(), heap.get());
+  const std::vector<CleanLine> expected =
+      Scan(portable, heap.get(), heap.get() + offset, heap.get() + bytes.size(), capacity);
+  test::GuardedBuffer guarded;
+  const std::string_view page = guarded.Assign(bytes);
+  for (FieldScanIsa isa : kEveryIsa) {
+    const FieldScanFunction scan = FieldScanFor(isa);
+    if (scan == nullptr) continue;
+    EXPECT_EQ(Scan(scan, heap.get(), heap.get() + offset, heap.get() + bytes.size(), capacity),
+              expected)
+        << FieldScanIsaName(isa) << " on " << testing::PrintToString(std::string(bytes)) << " from "
+        << offset;
+    EXPECT_EQ(Scan(scan, page.data(), page.data() + offset, page.data() + page.size(), capacity),
+              expected)
+        << FieldScanIsaName(isa) << " at a guard page";
+  }
+  return expected;
+}
+
+TEST(FieldScan, TheBestIsaIsOneThisCpuRuns) {
+  const FieldScanIsa best = BestFieldScanIsa();
+  EXPECT_NE(FieldScanFor(best), nullptr);
+  EXPECT_NE(FieldScanFor(FieldScanIsa::kPortable), nullptr);
+  EXPECT_EQ(BestFieldScanIsa(), best);
+#if defined(__x86_64__)
+  EXPECT_NE(FieldScanFor(FieldScanIsa::kSse2), nullptr);  // the x86-64 baseline
+  __builtin_cpu_init();
+  EXPECT_EQ(FieldScanFor(FieldScanIsa::kAvx2) != nullptr, __builtin_cpu_supports("avx2") != 0);
+  EXPECT_EQ(FieldScanFor(FieldScanIsa::kSsse3) != nullptr, __builtin_cpu_supports("ssse3") != 0);
+#endif
+  std::printf("field scan: %s\n", std::string(FieldScanIsaName(best)).c_str());
+}
+
+TEST(FieldScan, MeasuresEachCleanLine) {
+  const std::string head =
+      "Host: www.kittyhell.com\r\n"
+      "User-Agent: Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10.6; ja-JP-mac; rv:1.9.2.3) "
+      "Gecko/20100401 Firefox/3.6.3 Pathtraq/0.9\r\n"
+      "Accept-Language: ja,en-us;q=0.7,en;q=0.3\r\n"
+      "X:\r\n"
+      "Upgrade-Insecure-Requests: 1\r\n"
+      "Tab:\tv\t\r\n"
+      "Obs: caf\xc3\xa9\r\n"
+      "\r\n";
+  const std::vector<CleanLine> lines = ScanEveryWay(head);
+  ASSERT_EQ(lines.size(), 7u);
+  EXPECT_EQ(lines[0], (CleanLine{4, 23}));
+  EXPECT_EQ(lines[1], (CleanLine{10, 124}));
+  EXPECT_EQ(lines[2], (CleanLine{15, 40}));
+  EXPECT_EQ(lines[3], (CleanLine{1, 2}));
+  EXPECT_EQ(lines[4], (CleanLine{25, 28}));
+  EXPECT_EQ(lines[5], (CleanLine{3, 7}));
+  EXPECT_EQ(lines[6], (CleanLine{3, 10}));
+  // The capacity bounds the count; the next call goes on from there.
+  EXPECT_EQ(ScanEveryWay(head, 0, 2).size(), 2u);
+  EXPECT_EQ(ScanEveryWay(head, 25, 64).size(), 6u);
+}
+
+TEST(FieldScan, StopsBeforeTheFirstLineThatIsNotClean) {
+  const std::string clean = "A: b\r\n";
+  const std::vector<std::string> unclean = {
+      "\r\n",                        // the end of the head
+      " A: b\r\n",                   // obs-fold
+      ": b\r\n",                     // no name
+      "A : b\r\n",                   // whitespace before the colon
+      "A b\r\n",                     // no colon
+      "A\r\n",                       // no colon
+      "A(: b\r\n",                   // not a token
+      "A: b\n",                      // bare LF
+      "A: b\rc\r\n",                 // bare CR
+      "A: b\x01\r\n",                // a control
+      "A: b\x7f\r\n",                // DEL
+      std::string("A: b\0\r\n", 7),  // NUL
+      "A: b\r",                      // cut off
+      "A: b",                        // cut off
+      "A:",                          // cut off
+      "A",                           // cut off
+  };
+  for (std::size_t i = 0; i < unclean.size(); ++i) {
+    const std::string& line = unclean[i];
+    EXPECT_EQ(ScanEveryWay(clean + line).size(), 1u) << testing::PrintToString(line);
+    // A line cut off would run on into the next one.
+    if (i + 4 < unclean.size()) {
+      EXPECT_EQ(ScanEveryWay(line + clean).size(), 0u) << testing::PrintToString(line);
+    }
+  }
+}
+
+TEST(FieldScan, EveryByteInNameAndValueIsJudgedAlike) {
+  for (int byte = 0; byte < 256; ++byte) {
+    const char c = static_cast<char>(byte);
+    // At every position of a 16- and a 32-byte block, and past them.
+    for (std::size_t at : {0u, 5u, 15u, 16u, 31u, 32u, 40u}) {
+      ScanEveryWay(std::string(at, 'n') + c + "n: value\r\n");
+      ScanEveryWay("Name: " + std::string(at, 'v') + c + "v\r\n");
+    }
+  }
+}
+
+// Random lines from an alphabet that makes every kind of line likely, at every offset of the
+// buffer, so that loads near both ends and every block boundary are covered.
+TEST(FieldScan, AgreesWithThePortableScanOnRandomLines) {
+  std::mt19937 random(20261206);
+  const std::string alphabet = "aZ9-!~:  \t\r\n\x01\x7f\x80\xff(\"";
+  std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
+  std::uniform_int_distribution<std::size_t> length(0, 40);
+  std::uniform_int_distribution<int> kind(0, 9);
+  for (int round = 0; round < 3000; ++round) {
+    std::string bytes;
+    const int lines = kind(random);
+    for (int i = 0; i < lines; ++i) {
+      bytes += std::string(length(random) % 20 + 1, "abcXYZ-09"[random() % 9]);
+      bytes += ':';
+      for (std::size_t n = length(random); n > 0; --n) {
+        bytes += random() % 8 == 0 ? alphabet[pick(random)] : "v x\t"[random() % 4];
+      }
+      bytes += random() % 12 == 0 ? "\n" : "\r\n";
+    }
+    if (random() % 3 == 0) bytes.resize(bytes.size() - random() % (bytes.size() + 1));
+    const std::size_t offset = bytes.empty() ? 0 : random() % (bytes.size() + 1);
+    ScanEveryWay(bytes, random() % 2 == 0 ? 0 : offset);
+  }
+}
+
+}  // namespace
+}  // namespace parley::http::internal
