@@ -8,11 +8,19 @@ set -uo pipefail
 usage() {
   cat <<'USAGE'
 usage: ci/fault-injection.sh [--work DIR] [--jobs N] [--no-setup] [--check] [--fuzz DURATION]
-                             [FAULT...]
+                             [--oracles] [--time SECONDS] [FAULT...]
 
 Plays the HTTP and chat suites once against an unpatched copy of the tree (the baseline), then
 once per fault in ci/faults/*.patch (or only the named ones, e.g. chat-sender-echoed), and prints
 a table: fault, caught or not, and by which scenarios.
+
+A fault whose patch names an oracle (a header line "Oracle: FUZZER NAME") is one the suites are
+not meant to catch: it proves a fuzz oracle. The suites run reports it as "oracle" when no
+scenario catches it, and as an error when one does (the fault then proves nothing about the
+oracle). --oracles checks those faults instead: for each, it builds FUZZER with libFuzzer
+(clang-14, AddressSanitizer, the 'fuzz' preset's flags) in the patched copy and runs it from its
+seeds for --time seconds twice: with the oracle on, it must stop on a property violation; with
+the oracle off (PARLEY_FUZZ_ORACLES_OFF=NAME), it must run the whole time without a finding.
 
 With --fuzz DURATION it asks instead whether `parley fuzz` finds each fault: a campaign of that
 length (e.g. 5m) over the fault's suite (scenarios/http for http-*, scenarios/chat for chat-*),
@@ -27,6 +35,8 @@ not have.
   --check      only check that each patch still applies to the tree (no copy, no build);
                CTest runs this as fault_patches_apply
   --fuzz DURATION  judge with `parley fuzz` campaigns of DURATION instead of the suites
+  --oracles    check the faults that name an oracle (see above) instead of playing the suites
+  --time SECONDS  length of each --oracles run (default 120)
   -h, --help   this text
 
 Exit status: 0 when every fault was caught, 1 when one was not (or its patch did not apply or
@@ -41,6 +51,8 @@ jobs=$(nproc)
 setup=1
 check=0
 fuzz_time=""
+oracles=0
+oracle_time=120
 selected=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -50,6 +62,8 @@ while [ $# -gt 0 ]; do
     --no-setup) setup=0 ;;
     --check) check=1 ;;
     --fuzz) fuzz_time=$2; shift ;;
+    --oracles) oracles=1 ;;
+    --time) oracle_time=$2; shift ;;
     -*) echo "fault-injection: unknown option '$1' (see --help)" >&2; exit 2 ;;
     *) selected+=("$1") ;;
   esac
@@ -72,10 +86,19 @@ else
   done
 fi
 
+# "FUZZER NAME" from fault $1's "Oracle:" header line, or nothing.
+oracle_of() { sed -n '/^--- /q; s/^Oracle: *//p' "ci/faults/$1.patch" | head -1; }
+
 if [ "$check" -eq 1 ]; then
   stale=0
   for fault in "${faults[@]}"; do
-    if patch -p1 --dry-run --forward --silent <"ci/faults/$fault.patch" >/dev/null 2>&1; then
+    read -r fuzzer oracle <<<"$(oracle_of "$fault")"
+    if [ -n "$fuzzer" ] && { ! grep -q "parley_fuzzer($fuzzer " harness/fuzz/CMakeLists.txt ||
+      ! grep -q "OracleEnabled(\"$oracle\")" "harness/fuzz/$fuzzer.cc" 2>/dev/null; }; then
+      printf 'fault-injection: %s names "Oracle: %s %s", but harness/fuzz/%s.cc has no such oracle\n' \
+        "$fault" "$fuzzer" "$oracle" "$fuzzer"
+      stale=$((stale + 1))
+    elif patch -p1 --dry-run --forward --silent <"ci/faults/$fault.patch" >/dev/null 2>&1; then
       printf 'fault-injection: %s applies\n' "$fault"
     else
       printf 'fault-injection: %s does not apply (the code moved on: update ci/faults/%s.patch)\n' \
@@ -184,6 +207,83 @@ print_table() {
 
 suite_of() { case "$1" in http-*) echo http ;; *) echo chat ;; esac; }
 
+# Runs fuzzer $2 of the fuzz build for $oracle_time seconds from its seeds, logging to $log/$1;
+# the extra arguments go before it (e.g. env PARLEY_FUZZ_ORACLES_OFF=room). Prints "found" when it
+# stopped on a property violation, "clean" when it ran out its time, "error" otherwise.
+run_fuzzer() {
+  local name=$1 fuzzer=$2
+  shift 2
+  local corpus="$src/corpus" out="$work/oracles/$name"
+  rm -rf "$out"
+  mkdir -p "$out/corpus"
+  local options=(-max_total_time="$oracle_time" -timeout=10 -rss_limit_mb=2560 -seed=1
+    -print_final_stats=1 -artifact_prefix="$out/")
+  [ -f "$corpus/$fuzzer.dict" ] && options+=(-dict="$corpus/$fuzzer.dict")
+  local max_len
+  max_len=$(sed -n 's/^max_len *= *//p' "$corpus/$fuzzer.options" 2>/dev/null)
+  [ -n "$max_len" ] && options+=(-max_len="$max_len")
+  local started=$SECONDS
+  "$@" "$work/fuzz-build/bin/$fuzzer" "${options[@]}" "$out/corpus" "$corpus/$fuzzer" \
+    >"$log/$name" 2>&1
+  local status=$?
+  local runs
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log/$name" | tail -1)
+  local how="after $((SECONDS - started)) s and ${runs:-?} runs"
+  if grep -q 'property violated' "$log/$name"; then
+    echo "found $how"
+  elif [ "$status" -eq 0 ]; then
+    echo "clean $how"
+  else
+    echo "error $how"
+  fi
+}
+
+if [ "$oracles" -eq 1 ]; then
+  mkdir -p "$work/oracles"
+  say "copying the tree to $src"
+  copy_tree || { say "could not copy the tree"; exit 2; }
+  results=()
+  missed=0
+  for fault in "${faults[@]}"; do
+    read -r fuzzer oracle <<<"$(oracle_of "$fault")"
+    [ -n "$oracle" ] || continue
+    say "fault $fault ($fuzzer, oracle $oracle): $(head -1 "ci/faults/$fault.patch" | sed 's/^Fault: //')"
+    if ! patch -p1 -d "$src" --forward --silent <"ci/faults/$fault.patch" >"$log/$fault.patch" 2>&1; then
+      results+=("$fault"$'\t'"ERROR"$'\t'"patch does not apply")
+      missed=$((missed + 1))
+      continue
+    fi
+    if [ ! -f "$work/fuzz-build/CMakeCache.txt" ]; then
+      cmake -S "$src" -B "$work/fuzz-build" -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 \
+        -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARLEY_FUZZ=ON -DPARLEY_BENCHMARKS=OFF \
+        >"$log/fuzz-build.configure" 2>&1
+    fi
+    if ! cmake --build "$work/fuzz-build" --target "$fuzzer" -j "$jobs" >"$log/$fault.fuzz-build" 2>&1; then
+      results+=("$fault"$'\t'"ERROR"$'\t'"$fuzzer does not build (log: $log/$fault.fuzz-build)")
+      missed=$((missed + 1))
+    else
+      on=$(run_fuzzer "$fault.on" "$fuzzer")
+      say "  oracle on: $on"
+      off=$(run_fuzzer "$fault.off" "$fuzzer" env PARLEY_FUZZ_ORACLES_OFF="$oracle")
+      say "  oracle off: $off"
+      if [ "${on%% *}" = found ] && [ "${off%% *}" = clean ]; then
+        results+=("$fault"$'\t'"yes"$'\t'"$fuzzer with $oracle: $on; without: $off")
+      else
+        results+=("$fault"$'\t'"NO"$'\t'"with oracle $oracle on: $on; off: $off (logs: $log/$fault.on, .off)")
+        missed=$((missed + 1))
+      fi
+    fi
+    revert_fault "$fault"
+  done
+  if [ ${#results[@]} -eq 0 ]; then
+    say "no fault names an oracle"
+    exit 2
+  fi
+  print_table "proven" "how"
+  [ "$missed" -eq 0 ] || exit 1
+  exit 0
+fi
+
 if [ -n "$fuzz_time" ]; then
   say "copying the tree to $src"
   copy_tree || { say "could not copy the tree"; exit 2; }
@@ -201,6 +301,10 @@ if [ -n "$fuzz_time" ]; then
   missed=0
   for fault in "${faults[@]}"; do
     patch_file="$repo/ci/faults/$fault.patch"
+    if [ -n "$(oracle_of "$fault")" ]; then
+      results+=("$fault"$'\t'"oracle"$'\t'"left to $(oracle_of "$fault") (--oracles)")
+      continue
+    fi
     suite=$(suite_of "$fault")
     say "fault $fault: $(head -1 "$patch_file" | sed 's/^Fault: //')"
     if ! patch -p1 -d "$src" --forward --silent <"$patch_file" >"$log/$fault.patch" 2>&1; then
@@ -276,7 +380,15 @@ for fault in "${faults[@]}"; do
     count=${caught%%$'\t'*}
     names=${caught#*$'\t'}
     say "  $count scenario(s) caught it"
-    record "$fault" "yes ($count)" "$([ "$count" -gt 0 ] && echo "$names")"
+    oracle=$(oracle_of "$fault")
+    if [ -z "$oracle" ]; then
+      record "$fault" "yes ($count)" "$([ "$count" -gt 0 ] && echo "$names")"
+    elif [ "$count" -eq 0 ]; then
+      results+=("$fault"$'\t'"oracle"$'\t'"left to $oracle (ci/fault-injection.sh --oracles)")
+    else
+      results+=("$fault"$'\t'"ERROR"$'\t'"the suites catch it, so it proves nothing about $oracle: $names")
+      missed=$((missed + 1))
+    fi
   fi
   revert_fault "$fault"
 done
@@ -285,7 +397,7 @@ build_targets final >/dev/null 2>&1
 
 print_table "caught" "by"
 if [ "$missed" -eq 0 ]; then
-  say "all ${#faults[@]} faults were caught"
+  say "every fault was caught, or left to the oracle it names"
   exit 0
 fi
 say "$missed of ${#faults[@]} faults were not caught"
