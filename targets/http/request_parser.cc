@@ -327,7 +327,7 @@ ParseError RequestParser::PassPendingLimit(const char* data) {
     const char* const bound = line + limits_.max_method + 1;
     // Only a method too long is decided here; any other fault is left to the whole line, so
     // that the verdict is the same however the bytes arrive.
-    if (SkipToken(line, bound) == bound) return ParseError::kMethodTooLong;
+    if (Skip(line, bound, internal::kToken) == bound) return ParseError::kMethodTooLong;
     request_.pending_limit = request_.line_begin + limits_.max_request_line;
     if (request_.scan <= request_.pending_limit) return ParseError::kNone;
   }
@@ -417,7 +417,8 @@ ParseStatus RequestParser::Pending(const char* data) {
 ParseError RequestParser::OnRequestLine(const char* data, std::size_t begin, std::size_t end) {
   const char* const line = data + begin;
   const char* const stop = data + end;
-  const char* p = SkipToken(line, stop);
+  // Methods are short: a plain loop beats setting up 16-byte loads.
+  const char* p = Skip(line, stop, internal::kToken);
   // Before any other check, as PassPendingLimit decides it when the line arrives in pieces.
   if (static_cast<std::size_t>(p - line) > limits_.max_method) return ParseError::kMethodTooLong;
   if (p == stop) return ParseError::kMalformedRequestLine;
@@ -511,24 +512,27 @@ ParseError RequestParser::ParseCleanFieldLines(const char* data, std::size_t siz
   constexpr std::size_t kBatch = 16;
   internal::CleanLine lines[kBatch];
   std::size_t count;
+  std::size_t scan = request_.scan;  // written back once all is well: errors need no state
   do {
-    count = scan_(data, data + request_.scan, data + size, lines, kBatch);
+    count = scan_(data, data + scan, data + size, lines, kBatch);
     for (std::size_t i = 0; i < count; ++i) {
       // The checks of ParseLines and OnFieldLine that a clean line can fail, in their order.
-      const std::size_t begin = request_.scan;
-      request_.scan = begin + lines[i].content_size + 2;
-      if (request_.scan > request_.pending_limit) {
+      const std::size_t begin = scan;
+      scan = begin + lines[i].content_size + 2;
+      if (scan > request_.pending_limit) {
+        request_.scan = scan;
         if (const ParseError error = PassPendingLimit(data); error != ParseError::kNone) {
           return error;
         }
       }
-      request_.line_begin = request_.scan;
       if (spans_.size() >= limits_.max_fields) return ParseError::kTooManyFields;
       const ParseError error = AddField(data, begin, data + begin + lines[i].name_size,
                                         data + begin + lines[i].content_size);
       if (error != ParseError::kNone) return error;
     }
   } while (count == kBatch);
+  request_.scan = scan;
+  request_.line_begin = scan;
   return ParseError::kNone;
 }
 
