@@ -15,6 +15,8 @@ std::size_t ScanCleanLinesSsse3(const char* buffer, const char* p, const char* e
                                 std::size_t capacity);
 std::size_t ScanCleanLinesAvx2(const char* buffer, const char* p, const char* end, CleanLine* out,
                                std::size_t capacity);
+const char* SkipTargetsSsse3(const char* buffer, const char* p, const char* end);
+const char* SkipTargetsAvx2(const char* buffer, const char* p, const char* end);
 #endif
 
 namespace {
@@ -113,6 +115,15 @@ FieldScanFunction FieldScanFor(FieldScanIsa isa) {
     default:
       return nullptr;
   }
+}
+
+TargetScanFunction TargetScanFor(FieldScanIsa isa) {
+  if (static_cast<int>(isa) > static_cast<int>(BestFieldScanIsa())) return nullptr;
+#if defined(PARLEY_HTTP_X86_FIELD_SCANS)
+  if (isa == FieldScanIsa::kAvx2) return SkipTargetsAvx2;
+  if (isa == FieldScanIsa::kSsse3) return SkipTargetsSsse3;
+#endif
+  return nullptr;
 }
 
 std::string_view FieldScanIsaName(FieldScanIsa isa) {

@@ -43,9 +43,17 @@ using FieldScanFunction = std::size_t (*)(const char* buffer, const char* p, con
 
 enum class FieldScanIsa : std::uint8_t { kPortable, kSse2, kSsse3, kAvx2 };
 
+// Returns the first byte of [p, end) that no request-target allows (kTarget: pchar, "/", "?",
+// "%"), or end. REQUIRES: as for FieldScanFunction.
+using TargetScanFunction = const char* (*)(const char* buffer, const char* p, const char* end);
+
 // The implementation for `isa`, or nullptr when this CPU (or this build) cannot run it.
 // kPortable, a plain loop, is always there.
 FieldScanFunction FieldScanFor(FieldScanIsa isa);
+
+// The target scan for `isa` where it has one of its own (SSSE3, AVX2: every class by shuffles),
+// else nullptr: the parser's SSE2 search of common target bytes serves the others.
+TargetScanFunction TargetScanFor(FieldScanIsa isa);
 
 // The widest implementation this CPU runs, chosen on first use.
 FieldScanIsa BestFieldScanIsa();

@@ -32,10 +32,16 @@ struct Avx2 {
   static constexpr bool kExactTokens = true;
 
   // Written out, so that it is compiled for AVX2 like the rest (an implicit one is not).
-  Avx2() : low_table(Table(kTokenTables.low)), high_table(Table(kTokenTables.high)) {}
+  Avx2()
+      : low_table(Table(kTokenTables.low)),
+        high_table(Table(kTokenTables.high)),
+        target_low_table(Table(kTargetTables.low)),
+        target_high_table(Table(kTargetTables.high)) {}
 
   const __m256i low_table;
   const __m256i high_table;
+  const __m256i target_low_table;
+  const __m256i target_high_table;
 
   static __m256i Load(const char* p) {
     return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
@@ -57,17 +63,27 @@ struct Avx2 {
     return static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(control, del)));
   }
 
-  std::uint32_t NotTokens(const char* p) const {
+  // Bit i: p[i] is outside the class of the tables `low` and `high` (field_scan_tables.h).
+  static std::uint32_t Outside(const char* p, __m256i low, __m256i high) {
     const __m256i bytes = Load(p);
     const __m256i nibbles = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), _mm256_set1_epi8(0x0f));
-    const __m256i hits = _mm256_and_si256(_mm256_shuffle_epi8(low_table, bytes),
-                                          _mm256_shuffle_epi8(high_table, nibbles));
+    const __m256i hits =
+        _mm256_and_si256(_mm256_shuffle_epi8(low, bytes), _mm256_shuffle_epi8(high, nibbles));
     return static_cast<std::uint32_t>(
         _mm256_movemask_epi8(_mm256_cmpeq_epi8(hits, _mm256_setzero_si256())));
+  }
+
+  std::uint32_t NotTokens(const char* p) const { return Outside(p, low_table, high_table); }
+  std::uint32_t NotTargets(const char* p) const {
+    return Outside(p, target_low_table, target_high_table);
   }
 };
 
 }  // namespace
+
+const char* SkipTargetsAvx2(const char* buffer, const char* p, const char* end) {
+  return SkipTargets<Avx2>(buffer, p, end);
+}
 
 std::size_t ScanCleanLinesAvx2(const char* buffer, const char* p, const char* end, CleanLine* out,
                                std::size_t capacity) {

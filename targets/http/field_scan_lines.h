@@ -111,6 +111,33 @@ std::size_t ContentSize(const V& v, const char* buffer, const char* p, const cha
   }
 }
 
+// The first byte of [p, end) whose bit V::NotTargets sets (exactly the bytes outside kTarget),
+// or end. Near the end, a load that ends at `end`; a buffer shorter than kWidth is left to a
+// plain loop.
+template <class V>
+const char* SkipTargets(const char* buffer, const char* p, const char* end) {
+  const V v;
+  for (;;) {
+    const std::size_t readable = static_cast<std::size_t>(end - p);
+    if (readable >= V::kWidth) {
+      if (const std::uint32_t outside = v.NotTargets(p); outside != 0) {
+        return p + __builtin_ctz(outside);
+      }
+      p += V::kWidth;
+      continue;
+    }
+    if (readable == 0) return end;
+    if (static_cast<std::size_t>(end - buffer) < V::kWidth) {
+      while (p != end && Is(*p, kTarget))
+        ++p;
+      return p;
+    }
+    const std::uint32_t outside =
+        v.NotTargets(end - V::kWidth) >> static_cast<unsigned>(V::kWidth - readable);
+    return outside == 0 ? end : p + __builtin_ctz(outside);
+  }
+}
+
 // One load serves a line's name and the start of its search for the line end. A clean name
 // holds no control byte, so the line's first control is its CR when the line is clean.
 template <class V>

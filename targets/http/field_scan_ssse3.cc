@@ -33,11 +33,19 @@ struct Ssse3 {
 
   // Written out, so that it is compiled for SSSE3 like the rest (an implicit one is not).
   Ssse3()
-      : low_table(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kTokenTables.low.data()))),
-        high_table(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kTokenTables.high.data()))) {}
+      : low_table(Table(kTokenTables.low)),
+        high_table(Table(kTokenTables.high)),
+        target_low_table(Table(kTargetTables.low)),
+        target_high_table(Table(kTargetTables.high)) {}
 
   const __m128i low_table;
   const __m128i high_table;
+  const __m128i target_low_table;
+  const __m128i target_high_table;
+
+  static __m128i Table(const std::array<std::uint8_t, 16>& table) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(table.data()));
+  }
 
   static __m128i Load(const char* p) {
     return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
@@ -45,16 +53,26 @@ struct Ssse3 {
 
   std::uint32_t Controls(const char* p) const { return Controls16(p); }
 
-  std::uint32_t NotTokens(const char* p) const {
+  // Bit i: p[i] is outside the class of the tables `low` and `high` (field_scan_tables.h).
+  static std::uint32_t Outside(const char* p, __m128i low, __m128i high) {
     const __m128i bytes = Load(p);
     const __m128i nibbles = _mm_and_si128(_mm_srli_epi16(bytes, 4), _mm_set1_epi8(0x0f));
     const __m128i hits =
-        _mm_and_si128(_mm_shuffle_epi8(low_table, bytes), _mm_shuffle_epi8(high_table, nibbles));
+        _mm_and_si128(_mm_shuffle_epi8(low, bytes), _mm_shuffle_epi8(high, nibbles));
     return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(hits, _mm_setzero_si128())));
+  }
+
+  std::uint32_t NotTokens(const char* p) const { return Outside(p, low_table, high_table); }
+  std::uint32_t NotTargets(const char* p) const {
+    return Outside(p, target_low_table, target_high_table);
   }
 };
 
 }  // namespace
+
+const char* SkipTargetsSsse3(const char* buffer, const char* p, const char* end) {
+  return SkipTargets<Ssse3>(buffer, p, end);
+}
 
 std::size_t ScanCleanLinesSsse3(const char* buffer, const char* p, const char* end, CleanLine* out,
                                 std::size_t capacity) {

@@ -30,8 +30,9 @@ constexpr NibbleTables MakeNibbleTables(CharClass cls) {
   return tables;
 }
 
-// Token characters have no member at or above 0x80, which the shuffles cannot tell apart.
+// Neither class has a member at or above 0x80, which the shuffles cannot tell apart.
 inline constexpr NibbleTables kTokenTables = MakeNibbleTables(kToken);
+inline constexpr NibbleTables kTargetTables = MakeNibbleTables(kTarget);
 
 }  // namespace parley::http::internal
 

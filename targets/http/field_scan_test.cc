@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "harness/testing/guarded_buffer.h"
+#include "targets/http/char_class.h"
 
 namespace parley::http::internal {
 namespace {
@@ -151,6 +152,55 @@ TEST(FieldScan, AgreesWithThePortableScanOnRandomLines) {
     if (random() % 3 == 0) bytes.resize(bytes.size() - random() % (bytes.size() + 1));
     const std::size_t offset = bytes.empty() ? 0 : random() % (bytes.size() + 1);
     ScanEveryWay(bytes, random() % 2 == 0 ? 0 : offset);
+  }
+}
+
+// The first byte of `bytes` from `offset` that no target allows, found by every target scan
+// this CPU has, in an exact-size heap block and against a guard page; all must agree with a
+// plain loop. Returns its offset.
+std::size_t TargetEndEveryWay(std::string_view bytes, std::size_t offset = 0) {
+  std::size_t expected = offset;
+  while (expected < bytes.size() && Is(bytes[expected], kTarget))
+    ++expected;
+  const std::unique_ptr<char[]> heap(new char[bytes.size() + 1]);
+  std::copy(bytes.begin(), bytes.end(), heap.get());
+  test::GuardedBuffer guarded;
+  const std::string_view page = guarded.Assign(bytes);
+  for (FieldScanIsa isa : kEveryIsa) {
+    const TargetScanFunction scan = TargetScanFor(isa);
+    if (scan == nullptr) continue;
+    EXPECT_EQ(scan(heap.get(), heap.get() + offset, heap.get() + bytes.size()) - heap.get(),
+              static_cast<std::ptrdiff_t>(expected))
+        << FieldScanIsaName(isa) << " on " << testing::PrintToString(std::string(bytes));
+    EXPECT_EQ(scan(page.data(), page.data() + offset, page.data() + page.size()) - page.data(),
+              static_cast<std::ptrdiff_t>(expected))
+        << FieldScanIsaName(isa) << " at a guard page";
+  }
+  return expected;
+}
+
+TEST(TargetScan, TheWidestScansHaveOne) {
+  EXPECT_EQ(TargetScanFor(FieldScanIsa::kPortable), nullptr);
+  EXPECT_EQ(TargetScanFor(FieldScanIsa::kSse2), nullptr);
+  EXPECT_EQ(TargetScanFor(FieldScanIsa::kAvx2) != nullptr,
+            FieldScanFor(FieldScanIsa::kAvx2) != nullptr);
+  EXPECT_EQ(TargetScanFor(FieldScanIsa::kSsse3) != nullptr,
+            FieldScanFor(FieldScanIsa::kSsse3) != nullptr);
+}
+
+TEST(TargetScan, StopsAtTheFirstByteNoTargetAllows) {
+  const std::string target = "/wp-content/uploads/2010/03/hello-kitty-darth-vader-pink.jpg";
+  EXPECT_EQ(TargetEndEveryWay(target + " HTTP/1.1\r\n"), target.size());
+  EXPECT_EQ(TargetEndEveryWay(target), target.size());
+  EXPECT_EQ(TargetEndEveryWay("/a?b=c&d=%41;e:f@g!$'()*+,~_ "), 28u);
+  EXPECT_EQ(TargetEndEveryWay("/[::1]"), 1u);
+  EXPECT_EQ(TargetEndEveryWay(""), 0u);
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t at : {0u, 5u, 15u, 16u, 31u, 32u, 40u, 70u}) {
+      TargetEndEveryWay(std::string(at, 'a') + static_cast<char>(byte) + "/x");
+      TargetEndEveryWay(std::string(at, '/') + static_cast<char>(byte));
+      TargetEndEveryWay("GET " + std::string(at, '%') + static_cast<char>(byte) + " HTTP/1.1", 4);
+    }
   }
 }
 

@@ -298,8 +298,13 @@ RequestParser::RequestParser(const Limits& limits)
     : RequestParser(limits, internal::BestFieldScanIsa()) {}
 
 RequestParser::RequestParser(const Limits& limits, internal::FieldScanIsa isa)
-    : limits_(Clamped(limits)), scan_(internal::FieldScanFor(isa)) {
-  if (scan_ == nullptr) scan_ = internal::FieldScanFor(internal::BestFieldScanIsa());
+    : limits_(Clamped(limits)),
+      scan_(internal::FieldScanFor(isa)),
+      scan_target_(internal::TargetScanFor(isa)) {
+  if (scan_ == nullptr) {
+    scan_ = internal::FieldScanFor(internal::BestFieldScanIsa());
+    scan_target_ = internal::TargetScanFor(internal::BestFieldScanIsa());
+  }
   spans_.reserve(FieldCapacity(limits_));
   fields_.resize(FieldCapacity(limits_));
   StartRequestLine(0);
@@ -426,11 +431,14 @@ ParseError RequestParser::OnRequestLine(const char* data, std::size_t begin, std
   const std::string_view method(line, p - line);
 
   const char* const target = p + 1;
-  p = SkipTarget(target, stop);
+  const auto skip_target = [&](const char* from) {
+    return scan_target_ != nullptr ? scan_target_(data, from, stop) : SkipTarget(from, stop);
+  };
+  p = skip_target(target);
   bool brackets = false;  // allowed only around an IP literal; OnTarget checks where they are
   while (p != stop && (*p == '[' || *p == ']')) {
     brackets = true;
-    p = SkipTarget(p + 1, stop);
+    p = skip_target(p + 1);
   }
   if (p == stop || (p == target && *p == ' ')) return ParseError::kMalformedRequestLine;
   if (*p != ' ') return Reject(*p, ParseError::kInvalidTarget);

@@ -132,6 +132,7 @@ class RequestParser {
   // What persists from request to request: the limits and storage allocated once.
   Limits limits_;
   internal::FieldScanFunction scan_;
+  internal::TargetScanFunction scan_target_;  // nullptr: SkipTarget in request_parser.cc
   // The field lines of the current request (cleared by Reset); reserved in the constructor,
   // never grows past max_fields.
   std::vector<FieldSpan> spans_;
