@@ -133,8 +133,8 @@ TEST(RfcRequestTest, Versions) {
 TEST(RfcRequestTest, OriginAndAsteriskForms) {
   EXPECT_EQ(StatusOf(WithTarget("GET", "//a/./b;c=d/%41?x=/?:@!$&'()*+,;=")), 0);
   EXPECT_EQ(StatusOf(WithTarget("OPTIONS", "*")), 0);
-  for (std::string_view target : {"/a#b", "/%zz", "/%4", "/a b", "/a\"", "/<", "/\\", "/^", "/`",
-                                  "/{", "/|", "/}", "/[", "/\x80"}) {
+  for (std::string_view target : {"/a#b", "/%zz", "/%4", "/%4z", "/a%z4", "/a b", "/a\"", "/<",
+                                  "/\\", "/^", "/`", "/{", "/|", "/}", "/[", "/\x80"}) {
     EXPECT_EQ(StatusOf(WithTarget("GET", target)), 400) << target;
   }
   EXPECT_EQ(StatusOf(WithTarget("GET", "*")), 400);
@@ -207,7 +207,7 @@ TEST(RfcRequestTest, LineEnds) {
 TEST(RfcRequestTest, Host) {
   EXPECT_EQ(StatusOf("GET / HTTP/1.1\r\n\r\n"), 400);
   EXPECT_EQ(StatusOf("GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n"), 400);
-  for (std::string_view host : {"", "a b", "a@b", "a:99999", "a:", "[::1", "a/b"}) {
+  for (std::string_view host : {"", "a b", "a@b", "a:99999", "a:", "[::1", "a/b", "a%4z", "a%"}) {
     EXPECT_EQ(StatusOf("GET / HTTP/1.1\r\nHost: " + std::string(host) + "\r\n\r\n"), 400) << host;
   }
   for (std::string_view host : {"a", "a:80", "%41.b", "1.2.3.4:0", "[::1]:8080", "a!$&'()*+,;="}) {
