@@ -277,9 +277,21 @@ bool ValidAuthority(std::string_view authority, bool require_port) {
     }
     i = close + 1;
   } else {
-    while (i < authority.size() && Is(authority[i], internal::kRegName))
-      ++i;
-    if (i == 0 || !ValidPercentEncoding(authority.substr(0, i))) return false;
+    // reg-name (or IPv4address), each "%" starting a pct-encoded triplet: one pass.
+    while (i < authority.size()) {
+      if (authority[i] == '%') {
+        if (i + 2 >= authority.size() || !Is(authority[i + 1], internal::kHex) ||
+            !Is(authority[i + 2], internal::kHex)) {
+          return false;
+        }
+        i += 3;
+      } else if (Is(authority[i], internal::kRegName)) {
+        ++i;
+      } else {
+        break;
+      }
+    }
+    if (i == 0) return false;
   }
   if (i == authority.size()) return !require_port;
   return authority[i] == ':' && ValidPort(authority.substr(i + 1));
