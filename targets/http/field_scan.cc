@@ -17,6 +17,8 @@ std::size_t ScanCleanLinesAvx2(const char* buffer, const char* p, const char* en
                                std::size_t capacity);
 const char* SkipTargetsSsse3(const char* buffer, const char* p, const char* end);
 const char* SkipTargetsAvx2(const char* buffer, const char* p, const char* end);
+const char* SkipPlainRegNameSsse3(const char* buffer, const char* p, const char* end);
+const char* SkipPlainRegNameAvx2(const char* buffer, const char* p, const char* end);
 #endif
 
 namespace {
@@ -122,6 +124,15 @@ TargetScanFunction TargetScanFor(FieldScanIsa isa) {
 #if defined(PARLEY_HTTP_X86_FIELD_SCANS)
   if (isa == FieldScanIsa::kAvx2) return SkipTargetsAvx2;
   if (isa == FieldScanIsa::kSsse3) return SkipTargetsSsse3;
+#endif
+  return nullptr;
+}
+
+TargetScanFunction PlainRegNameScanFor(FieldScanIsa isa) {
+  if (static_cast<int>(isa) > static_cast<int>(BestFieldScanIsa())) return nullptr;
+#if defined(PARLEY_HTTP_X86_FIELD_SCANS)
+  if (isa == FieldScanIsa::kAvx2) return SkipPlainRegNameAvx2;
+  if (isa == FieldScanIsa::kSsse3) return SkipPlainRegNameSsse3;
 #endif
   return nullptr;
 }

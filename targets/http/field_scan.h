@@ -55,6 +55,10 @@ FieldScanFunction FieldScanFor(FieldScanIsa isa);
 // else nullptr: the parser's SSE2 search of common target bytes serves the others.
 TargetScanFunction TargetScanFor(FieldScanIsa isa);
 
+// Likewise for the bytes of a reg-name (RFC 3986: unreserved and sub-delims) but "%": returns
+// the first byte of [p, end) that is not one, or end. The parser checks escapes itself.
+TargetScanFunction PlainRegNameScanFor(FieldScanIsa isa);
+
 // The widest implementation this CPU runs, chosen on first use.
 FieldScanIsa BestFieldScanIsa();
 

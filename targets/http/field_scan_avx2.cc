@@ -36,12 +36,16 @@ struct Avx2 {
       : low_table(Table(kTokenTables.low)),
         high_table(Table(kTokenTables.high)),
         target_low_table(Table(kTargetTables.low)),
-        target_high_table(Table(kTargetTables.high)) {}
+        target_high_table(Table(kTargetTables.high)),
+        reg_name_low_table(Table(kPlainRegNameTables.low)),
+        reg_name_high_table(Table(kPlainRegNameTables.high)) {}
 
   const __m256i low_table;
   const __m256i high_table;
   const __m256i target_low_table;
   const __m256i target_high_table;
+  const __m256i reg_name_low_table;
+  const __m256i reg_name_high_table;
 
   static __m256i Load(const char* p) {
     return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
@@ -77,12 +81,19 @@ struct Avx2 {
   std::uint32_t NotTargets(const char* p) const {
     return Outside(p, target_low_table, target_high_table);
   }
+  std::uint32_t NotPlainRegName(const char* p) const {
+    return Outside(p, reg_name_low_table, reg_name_high_table);
+  }
 };
 
 }  // namespace
 
 const char* SkipTargetsAvx2(const char* buffer, const char* p, const char* end) {
   return SkipTargets<Avx2>(buffer, p, end);
+}
+
+const char* SkipPlainRegNameAvx2(const char* buffer, const char* p, const char* end) {
+  return SkipPlainRegName<Avx2>(buffer, p, end);
 }
 
 std::size_t ScanCleanLinesAvx2(const char* buffer, const char* p, const char* end, CleanLine* out,

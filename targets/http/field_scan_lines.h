@@ -111,31 +111,45 @@ std::size_t ContentSize(const V& v, const char* buffer, const char* p, const cha
   }
 }
 
-// The first byte of [p, end) whose bit V::NotTargets sets (exactly the bytes outside kTarget),
-// or end. Near the end, a load that ends at `end`; a buffer shorter than kWidth is left to a
-// plain loop.
-template <class V>
-const char* SkipTargets(const char* buffer, const char* p, const char* end) {
-  const V v;
+// The first byte of [p, end) whose bit `outside` sets (exactly the bytes outside `cls`), or
+// end. Near the end, a load that ends at `end`; a buffer shorter than kWidth is left to a plain
+// loop, which asks `inside` of each byte.
+template <class V, class Outside, class Inside>
+const char* SkipClass(const char* buffer, const char* p, const char* end, const Outside& outside,
+                      const Inside& inside) {
   for (;;) {
     const std::size_t readable = static_cast<std::size_t>(end - p);
     if (readable >= V::kWidth) {
-      if (const std::uint32_t outside = v.NotTargets(p); outside != 0) {
-        return p + __builtin_ctz(outside);
-      }
+      if (const std::uint32_t found = outside(p); found != 0) return p + __builtin_ctz(found);
       p += V::kWidth;
       continue;
     }
     if (readable == 0) return end;
     if (static_cast<std::size_t>(end - buffer) < V::kWidth) {
-      while (p != end && Is(*p, kTarget))
+      while (p != end && inside(*p))
         ++p;
       return p;
     }
-    const std::uint32_t outside =
-        v.NotTargets(end - V::kWidth) >> static_cast<unsigned>(V::kWidth - readable);
-    return outside == 0 ? end : p + __builtin_ctz(outside);
+    const std::uint32_t found =
+        outside(end - V::kWidth) >> static_cast<unsigned>(V::kWidth - readable);
+    return found == 0 ? end : p + __builtin_ctz(found);
   }
+}
+
+template <class V>
+const char* SkipTargets(const char* buffer, const char* p, const char* end) {
+  const V v;
+  return SkipClass<V>(
+      buffer, p, end, [&](const char* at) { return v.NotTargets(at); },
+      [](char c) { return Is(c, kTarget); });
+}
+
+template <class V>
+const char* SkipPlainRegName(const char* buffer, const char* p, const char* end) {
+  const V v;
+  return SkipClass<V>(
+      buffer, p, end, [&](const char* at) { return v.NotPlainRegName(at); },
+      [](char c) { return c != '%' && Is(c, kRegName); });
 }
 
 // One load serves a line's name and the start of its search for the line end. A clean name

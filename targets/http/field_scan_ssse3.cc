@@ -36,12 +36,16 @@ struct Ssse3 {
       : low_table(Table(kTokenTables.low)),
         high_table(Table(kTokenTables.high)),
         target_low_table(Table(kTargetTables.low)),
-        target_high_table(Table(kTargetTables.high)) {}
+        target_high_table(Table(kTargetTables.high)),
+        reg_name_low_table(Table(kPlainRegNameTables.low)),
+        reg_name_high_table(Table(kPlainRegNameTables.high)) {}
 
   const __m128i low_table;
   const __m128i high_table;
   const __m128i target_low_table;
   const __m128i target_high_table;
+  const __m128i reg_name_low_table;
+  const __m128i reg_name_high_table;
 
   static __m128i Table(const std::array<std::uint8_t, 16>& table) {
     return _mm_loadu_si128(reinterpret_cast<const __m128i*>(table.data()));
@@ -66,12 +70,19 @@ struct Ssse3 {
   std::uint32_t NotTargets(const char* p) const {
     return Outside(p, target_low_table, target_high_table);
   }
+  std::uint32_t NotPlainRegName(const char* p) const {
+    return Outside(p, reg_name_low_table, reg_name_high_table);
+  }
 };
 
 }  // namespace
 
 const char* SkipTargetsSsse3(const char* buffer, const char* p, const char* end) {
   return SkipTargets<Ssse3>(buffer, p, end);
+}
+
+const char* SkipPlainRegNameSsse3(const char* buffer, const char* p, const char* end) {
+  return SkipPlainRegName<Ssse3>(buffer, p, end);
 }
 
 std::size_t ScanCleanLinesSsse3(const char* buffer, const char* p, const char* end, CleanLine* out,

@@ -17,12 +17,14 @@ struct NibbleTables {
   std::array<std::uint8_t, 16> high{};
 };
 
-constexpr NibbleTables MakeNibbleTables(CharClass cls) {
+// The class `cls` without the byte `except` (0: none).
+constexpr NibbleTables MakeNibbleTables(CharClass cls, char except = 0) {
   NibbleTables tables;
   int next_bit = 0;
   for (int high = 0; high < 8; ++high) {
     for (int low = 0; low < 16; ++low) {
-      if (!Is(static_cast<char>(high << 4 | low), cls)) continue;
+      const char c = static_cast<char>(high << 4 | low);
+      if (!Is(c, cls) || (except != 0 && c == except)) continue;
       if (tables.high[high] == 0) tables.high[high] = static_cast<std::uint8_t>(1 << next_bit++);
       tables.low[low] |= tables.high[high];
     }
@@ -33,6 +35,8 @@ constexpr NibbleTables MakeNibbleTables(CharClass cls) {
 // Neither class has a member at or above 0x80, which the shuffles cannot tell apart.
 inline constexpr NibbleTables kTokenTables = MakeNibbleTables(kToken);
 inline constexpr NibbleTables kTargetTables = MakeNibbleTables(kTarget);
+// A reg-name's bytes but "%", which starts an escape the parser checks itself.
+inline constexpr NibbleTables kPlainRegNameTables = MakeNibbleTables(kRegName, '%');
 
 }  // namespace parley::http::internal
 

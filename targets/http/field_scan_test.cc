@@ -155,19 +155,21 @@ TEST(FieldScan, AgreesWithThePortableScanOnRandomLines) {
   }
 }
 
-// The first byte of `bytes` from `offset` that no target allows, found by every target scan
-// this CPU has, in an exact-size heap block and against a guard page; all must agree with a
-// plain loop. Returns its offset.
-std::size_t TargetEndEveryWay(std::string_view bytes, std::size_t offset = 0) {
+// The first byte of `bytes` from `offset` outside a class, found by every scan `scan_for` gives
+// for this CPU, in an exact-size heap block and against a guard page; all must agree with a
+// plain loop over `inside`. Returns its offset.
+template <class Inside>
+std::size_t ClassEndEveryWay(TargetScanFunction (*scan_for)(FieldScanIsa), const Inside& inside,
+                             std::string_view bytes, std::size_t offset = 0) {
   std::size_t expected = offset;
-  while (expected < bytes.size() && Is(bytes[expected], kTarget))
+  while (expected < bytes.size() && inside(bytes[expected]))
     ++expected;
   const std::unique_ptr<char[]> heap(new char[bytes.size() + 1]);
   std::copy(bytes.begin(), bytes.end(), heap.get());
   test::GuardedBuffer guarded;
   const std::string_view page = guarded.Assign(bytes);
   for (FieldScanIsa isa : kEveryIsa) {
-    const TargetScanFunction scan = TargetScanFor(isa);
+    const TargetScanFunction scan = scan_for(isa);
     if (scan == nullptr) continue;
     EXPECT_EQ(scan(heap.get(), heap.get() + offset, heap.get() + bytes.size()) - heap.get(),
               static_cast<std::ptrdiff_t>(expected))
@@ -177,6 +179,16 @@ std::size_t TargetEndEveryWay(std::string_view bytes, std::size_t offset = 0) {
         << FieldScanIsaName(isa) << " at a guard page";
   }
   return expected;
+}
+
+std::size_t TargetEndEveryWay(std::string_view bytes, std::size_t offset = 0) {
+  return ClassEndEveryWay(
+      TargetScanFor, [](char c) { return Is(c, kTarget); }, bytes, offset);
+}
+
+std::size_t RegNameEndEveryWay(std::string_view bytes, std::size_t offset = 0) {
+  return ClassEndEveryWay(
+      PlainRegNameScanFor, [](char c) { return c != '%' && Is(c, kRegName); }, bytes, offset);
 }
 
 TEST(TargetScan, TheWidestScansHaveOne) {
@@ -200,6 +212,20 @@ TEST(TargetScan, StopsAtTheFirstByteNoTargetAllows) {
       TargetEndEveryWay(std::string(at, 'a') + static_cast<char>(byte) + "/x");
       TargetEndEveryWay(std::string(at, '/') + static_cast<char>(byte));
       TargetEndEveryWay("GET " + std::string(at, '%') + static_cast<char>(byte) + " HTTP/1.1", 4);
+    }
+  }
+}
+
+TEST(RegNameScan, StopsAtTheFirstByteOutsideAPlainRegName) {
+  EXPECT_EQ(PlainRegNameScanFor(FieldScanIsa::kSse2), nullptr);
+  EXPECT_EQ(RegNameEndEveryWay("www.kittyhell.com"), 17u);
+  EXPECT_EQ(RegNameEndEveryWay("www.kittyhell.com:8080"), 17u);
+  EXPECT_EQ(RegNameEndEveryWay("a-b_c~d!$&'()*+,;=%41"), 18u);
+  EXPECT_EQ(RegNameEndEveryWay("[::1]"), 0u);
+  for (int byte = 0; byte < 256; ++byte) {
+    for (std::size_t at : {0u, 5u, 15u, 16u, 31u, 32u, 40u}) {
+      RegNameEndEveryWay(std::string(at, 'h') + static_cast<char>(byte) + "x");
+      RegNameEndEveryWay("Host: " + std::string(at, '.') + static_cast<char>(byte), 6);
     }
   }
 }

@@ -266,8 +266,11 @@ bool ValidPort(std::string_view port) {
 }
 
 // uri-host [ ":" port ] (RFC 9110 section 7.2, RFC 3986 section 3.2.2) with a non-empty host and,
-// when present, a non-empty port; userinfo is not allowed.
-bool ValidAuthority(std::string_view authority, bool require_port) {
+// when present, a non-empty port; userinfo is not allowed. `skip_plain`, when not nullptr, skips
+// a reg-name's bytes but "%" many at a time (field_scan.h); `buffer` is the first readable byte
+// before `authority`.
+bool ValidAuthority(std::string_view authority, bool require_port, const char* buffer,
+                    internal::TargetScanFunction skip_plain) {
   std::size_t i = 0;
   if (!authority.empty() && authority[0] == '[') {
     const std::size_t close = authority.find(']');
@@ -278,6 +281,11 @@ bool ValidAuthority(std::string_view authority, bool require_port) {
     i = close + 1;
   } else {
     // reg-name (or IPv4address), each "%" starting a pct-encoded triplet: one pass.
+    if (skip_plain != nullptr) {
+      i = static_cast<std::size_t>(
+          skip_plain(buffer, authority.data(), authority.data() + authority.size()) -
+          authority.data());
+    }
     while (i < authority.size()) {
       if (authority[i] == '%') {
         if (i + 2 >= authority.size() || !Is(authority[i + 1], internal::kHex) ||
@@ -312,10 +320,12 @@ RequestParser::RequestParser(const Limits& limits)
 RequestParser::RequestParser(const Limits& limits, internal::FieldScanIsa isa)
     : limits_(Clamped(limits)),
       scan_(internal::FieldScanFor(isa)),
-      scan_target_(internal::TargetScanFor(isa)) {
+      scan_target_(internal::TargetScanFor(isa)),
+      scan_reg_name_(internal::PlainRegNameScanFor(isa)) {
   if (scan_ == nullptr) {
     scan_ = internal::FieldScanFor(internal::BestFieldScanIsa());
     scan_target_ = internal::TargetScanFor(internal::BestFieldScanIsa());
+    scan_reg_name_ = internal::PlainRegNameScanFor(internal::BestFieldScanIsa());
   }
   spans_.reserve(FieldCapacity(limits_));
   fields_.resize(FieldCapacity(limits_));
@@ -473,17 +483,20 @@ ParseError RequestParser::OnRequestLine(const char* data, std::size_t begin, std
   request_.method_size = method.size();
   request_.target_begin = target - data;
   request_.target_size = target_text.size();
-  return OnTarget(method, target_text);
+  return OnTarget(data, method, target_text);
 }
 
 // RFC 9112 section 3.2: which form the target takes, and whether the method allows it.
 // REQUIRES: `target` is not empty and holds only target characters and brackets.
-ParseError RequestParser::OnTarget(std::string_view method, std::string_view target) {
+ParseError RequestParser::OnTarget(const char* data, std::string_view method,
+                                   std::string_view target) {
   if (method == "CONNECT") {
     if (target == "*" || target.find('/') != std::string_view::npos) {
       return ParseError::kInvalidTargetForm;
     }
-    if (!ValidAuthority(target, /*require_port=*/true)) return ParseError::kInvalidTarget;
+    if (!ValidAuthority(target, /*require_port=*/true, data, scan_reg_name_)) {
+      return ParseError::kInvalidTarget;
+    }
     request_.head.target_form = TargetForm::kAuthority;
     return ParseError::kNone;
   }
@@ -503,8 +516,8 @@ ParseError RequestParser::OnTarget(std::string_view method, std::string_view tar
   const std::size_t authority_end = std::min(rest.find('/'), rest.find('?'));
   const std::string_view authority = rest.substr(0, authority_end);
   const std::string_view path = rest.substr(authority.size());
-  if (!ValidAuthority(authority, /*require_port=*/false) || !ValidPercentEncoding(path) ||
-      path.find_first_of("[]") != std::string_view::npos) {
+  if (!ValidAuthority(authority, /*require_port=*/false, data, scan_reg_name_) ||
+      !ValidPercentEncoding(path) || path.find_first_of("[]") != std::string_view::npos) {
     return ParseError::kInvalidTarget;
   }
   request_.head.target_form = TargetForm::kAbsolute;
@@ -525,7 +538,8 @@ ParseError RequestParser::OnTarget(std::string_view method, std::string_view tar
   spans_.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(colon - line),
                     static_cast<std::uint32_t>(value - data),
                     static_cast<std::uint32_t>(value_end - value)});
-  return OnField(std::string_view(line, colon - line), std::string_view(value, value_end - value));
+  return OnField(data, std::string_view(line, colon - line),
+                 std::string_view(value, value_end - value));
 }
 
 ParseError RequestParser::ParseCleanFieldLines(const char* data, std::size_t size) {
@@ -576,12 +590,12 @@ ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::
 }
 
 // The fields that decide framing and connection handling; the rest are only recorded.
-ParseError RequestParser::OnField(std::string_view name, std::string_view value) {
+ParseError RequestParser::OnField(const char* data, std::string_view name, std::string_view value) {
   switch (name.size()) {
     case 4:
       if (!MatchesWord(name, "host")) break;
       if (request_.has_host) return ParseError::kDuplicateHost;
-      if (!ValidAuthority(value, /*require_port=*/false)) {
+      if (!ValidAuthority(value, /*require_port=*/false, data, scan_reg_name_)) {
         return ParseError::kInvalidHost;
       }
       request_.has_host = true;

@@ -89,11 +89,12 @@ class RequestParser {
   // Each On* handles one complete line: [begin, end) is its content without the line end.
   // They return kNone or the reason the request is rejected.
   ParseError OnRequestLine(const char* data, std::size_t begin, std::size_t end);
-  ParseError OnTarget(std::string_view method, std::string_view target);
+  // `data`: the first byte of the caller's buffer (field_scan.h's functions may read from it).
+  ParseError OnTarget(const char* data, std::string_view method, std::string_view target);
   ParseError OnFieldLine(const char* data, std::size_t begin, std::size_t end);
   // Records the field line [begin, end) whose name ends at `colon` and whose value is valid.
   ParseError AddField(const char* data, std::size_t begin, const char* colon, const char* end);
-  ParseError OnField(std::string_view name, std::string_view value);
+  ParseError OnField(const char* data, std::string_view name, std::string_view value);
   ParseError OnContentLength(std::string_view value);
   ParseError OnTransferEncoding(std::string_view value);
   void OnConnection(std::string_view value);
@@ -132,7 +133,8 @@ class RequestParser {
   // What persists from request to request: the limits and storage allocated once.
   Limits limits_;
   internal::FieldScanFunction scan_;
-  internal::TargetScanFunction scan_target_;  // nullptr: SkipTarget in request_parser.cc
+  internal::TargetScanFunction scan_target_;    // nullptr: SkipTarget in request_parser.cc
+  internal::TargetScanFunction scan_reg_name_;  // nullptr: a plain loop
   // The field lines of the current request (cleared by Reset); reserved in the constructor,
   // never grows past max_fields.
   std::vector<FieldSpan> spans_;
