@@ -217,9 +217,7 @@ std::string EchoReport(const rfc::Request& r) {
 // The echo oracle: what /echo reports equals the RFC reading of the bytes sent. Returns how
 // many /echo answers were compared.
 std::size_t CheckEcho(std::string_view input, const Served& served, const http::Limits& limits) {
-  rfc::Options options;
-  options.loose_ip_literals = true;
-  const rfc::Reading reading = rfc::Read(input, limits, kModelRequests, options);
+  const rfc::Reading reading = rfc::Read(input, limits, kModelRequests);
   std::size_t echoes = 0;
   for (const rfc::Request& r : reading.requests)
     echoes += r.method != "HEAD" && rfc::DecodedPath(r) == "/echo" ? 1 : 0;

@@ -203,22 +203,13 @@ bool ValidIpvFuture(std::string_view s) {
   return true;
 }
 
-// Options::loose_ip_literals: 1*( unreserved / sub-delims / ":" ) between the brackets.
-bool LooseIpLiteral(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s)
-    if (!IsUnreserved(c) && !IsSubDelim(c) && c != ':') return false;
-  return true;
-}
-
 // uri-host = IP-literal / IPv4address / reg-name, never empty for http (RFC 9110 section
 // 4.2.1). IPv4address is a subset of reg-name, so it needs no test of its own.
-bool ValidHost(std::string_view s, const Options& options) {
+bool ValidHost(std::string_view s) {
   if (s.empty()) return false;
   if (s.front() == '[') {
     if (s.size() < 2 || s.back() != ']') return false;
     const std::string_view inside = s.substr(1, s.size() - 2);
-    if (options.loose_ip_literals) return LooseIpLiteral(inside);
     return ValidIpv6(inside) || ValidIpvFuture(inside);
   }
   return PlainOrPctEncoded(s, IsRegNamePlain);
@@ -233,16 +224,16 @@ bool ValidPort(std::string_view s) {
 }
 
 // uri-host [ ":" port ], the port required when `port_required`. No userinfo.
-bool ValidHostAndPort(std::string_view s, bool port_required, const Options& options) {
+bool ValidHostAndPort(std::string_view s, bool port_required) {
   std::size_t host_end = s.find(':');
   if (!s.empty() && s.front() == '[') {
     host_end = s.find(']');
     if (host_end != std::string_view::npos) ++host_end;
   }
   if (host_end == std::string_view::npos || host_end == s.size()) {
-    return !port_required && ValidHost(s, options);
+    return !port_required && ValidHost(s);
   }
-  return ValidHost(s.substr(0, host_end), options) && s[host_end] == ':' &&
+  return ValidHost(s.substr(0, host_end)) && s[host_end] == ':' &&
          ValidPort(s.substr(host_end + 1));
 }
 
@@ -264,8 +255,7 @@ bool SplitAbsolute(std::string_view target, std::string_view* authority, std::st
 }
 
 // request-target (RFC 9112 section 3.2) for `method`: sets the form, false when invalid.
-bool ValidTarget(std::string_view method, std::string_view target, const Options& options,
-                 TargetForm* form) {
+bool ValidTarget(std::string_view method, std::string_view target, TargetForm* form) {
   if (target.empty()) return false;
   if (target == "*") {
     *form = TargetForm::kAsterisk;
@@ -273,7 +263,7 @@ bool ValidTarget(std::string_view method, std::string_view target, const Options
   }
   if (method == "CONNECT") {
     *form = TargetForm::kAuthority;
-    return ValidHostAndPort(target, true, options);
+    return ValidHostAndPort(target, true);
   }
   if (target.front() == '/') {
     *form = TargetForm::kOrigin;
@@ -282,12 +272,12 @@ bool ValidTarget(std::string_view method, std::string_view target, const Options
   *form = TargetForm::kAbsolute;
   std::string_view authority;
   std::string_view rest;
-  return SplitAbsolute(target, &authority, &rest) && ValidHostAndPort(authority, false, options) &&
+  return SplitAbsolute(target, &authority, &rest) && ValidHostAndPort(authority, false) &&
          ValidPathAndQuery(rest);
 }
 
 // request-line = method SP request-target SP HTTP-version; 0 when valid, else the status.
-int ParseRequestLine(std::string_view line, const Options& options, Request* r) {
+int ParseRequestLine(std::string_view line, Request* r) {
   const std::size_t sp1 = line.find(' ');
   if (sp1 == std::string_view::npos) return kBadRequest;
   const std::size_t sp2 = line.find(' ', sp1 + 1);
@@ -306,7 +296,7 @@ int ParseRequestLine(std::string_view line, const Options& options, Request* r) 
     return kBadRequest;
   }
   if (version[5] != '1') return kVersionNotSupported;
-  if (!ValidTarget(method, target, options, &r->target_form)) return kBadRequest;
+  if (!ValidTarget(method, target, &r->target_form)) return kBadRequest;
   r->method = method;
   r->target = target;
   r->version_minor = version[7] - '0';
@@ -340,11 +330,10 @@ struct HeadState {
 };
 
 // The fields with a meaning for framing and the connection; 0 or the status.
-int OnField(std::string_view name, std::string_view value, const Request& r, const Options& options,
-            HeadState* state) {
+int OnField(std::string_view name, std::string_view value, const Request& r, HeadState* state) {
   if (EqualsIgnoringCase(name, "Host")) {
     // RFC 9112 section 3.2: exactly one Host, a uri-host [ ":" port ].
-    if (state->has_host || !ValidHostAndPort(value, false, options)) return kBadRequest;
+    if (state->has_host || !ValidHostAndPort(value, false)) return kBadRequest;
     state->has_host = true;
   } else if (EqualsIgnoringCase(name, "Content-Length")) {
     // RFC 9110 section 8.6: a list of equal 1*DIGIT values is one value.
@@ -388,7 +377,7 @@ int OnField(std::string_view name, std::string_view value, const Request& r, con
 }
 
 // field-line = field-name ":" OWS field-value OWS (RFC 9112 section 5); 0 or the status.
-int ParseFieldLine(std::string_view line, const Options& options, Request* r, HeadState* state) {
+int ParseFieldLine(std::string_view line, Request* r, HeadState* state) {
   const std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return kBadRequest;
   const std::string_view name = line.substr(0, colon);
@@ -397,7 +386,7 @@ int ParseFieldLine(std::string_view line, const Options& options, Request* r, He
   for (char c : value)
     if (!IsVchar(c) && !IsWs(c) && !IsObsText(c)) return kBadRequest;
   r->fields.emplace_back(name, value);
-  return OnField(name, value, *r, options, state);
+  return OnField(name, value, *r, state);
 }
 
 // After the empty line: the checks that need the whole section, in the documented order.
@@ -471,8 +460,8 @@ Outcome Incomplete() {
 
 // The head of the request at the start of `bytes`: the request line (after at most one empty
 // line) and the field section. Sets `head_size`.
-Outcome ReadHead(std::string_view bytes, const http::Limits& limits, const Options& options,
-                 Request* r, std::size_t* head_size) {
+Outcome ReadHead(std::string_view bytes, const http::Limits& limits, Request* r,
+                 std::size_t* head_size) {
   std::size_t at = 0;
   std::optional<Line> line = LineAt(bytes, 0);
   if (line && line->content.empty()) {  // RFC 9112 section 2.2: one empty line is ignored
@@ -493,7 +482,7 @@ Outcome ReadHead(std::string_view bytes, const http::Limits& limits, const Optio
   if (line->size > limits.max_request_line) return Rejected(kUriTooLong);
   if (const int status = CheckLineEnds(*line, limits)) return Rejected(status);
   if (line->content.empty()) return Rejected(kBadRequest);  // a second empty line
-  if (const int status = ParseRequestLine(line->content, options, r)) return Rejected(status);
+  if (const int status = ParseRequestLine(line->content, r)) return Rejected(status);
   at += line->size;
 
   HeadState state;
@@ -518,7 +507,7 @@ Outcome ReadHead(std::string_view bytes, const http::Limits& limits, const Optio
     if (IsWs(line->content.front())) return Rejected(kBadRequest);
     if (++field_lines > limits.max_fields) return Rejected(kFieldsTooLarge);
     if (const int status = CheckLineEnds(*line, limits)) return Rejected(status);
-    if (const int status = ParseFieldLine(line->content, options, r, &state)) {
+    if (const int status = ParseFieldLine(line->content, r, &state)) {
       return Rejected(status);
     }
   }
@@ -730,10 +719,9 @@ class ChunkedReader {
 };
 
 // One request from the start of `bytes`.
-Outcome ReadRequest(std::string_view bytes, const http::Limits& limits, const Options& options,
-                    Request* r) {
+Outcome ReadRequest(std::string_view bytes, const http::Limits& limits, Request* r) {
   std::size_t head_size = 0;
-  const Outcome head = ReadHead(bytes, limits, options, r, &head_size);
+  const Outcome head = ReadHead(bytes, limits, r, &head_size);
   if (head.end != End::kClean) return head;
   const std::string_view rest = bytes.substr(head_size);
   switch (r->framing) {
@@ -758,13 +746,12 @@ Outcome ReadRequest(std::string_view bytes, const http::Limits& limits, const Op
 
 }  // namespace
 
-Reading Read(std::string_view bytes, const http::Limits& limits, std::size_t max_requests,
-             const Options& options) {
+Reading Read(std::string_view bytes, const http::Limits& limits, std::size_t max_requests) {
   Reading reading;
   std::size_t at = 0;
   while (at < bytes.size()) {
     Request request;
-    const Outcome outcome = ReadRequest(bytes.substr(at), limits, options, &request);
+    const Outcome outcome = ReadRequest(bytes.substr(at), limits, &request);
     if (outcome.end != End::kClean) {
       reading.end = outcome.end;
       reading.status = outcome.status;

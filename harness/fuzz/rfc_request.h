@@ -54,19 +54,9 @@ struct Reading {
   int status = 0;  // kRejected: 400, 413, 414, 431, 501 or 505
 };
 
-// Where parley is known to read differently from the RFCs (the difference reported, not yet
-// settled). Off by default: the reading is the RFCs'. The fuzzers turn them on, so that a known
-// difference does not hide every other.
-struct Options {
-  // parley takes "[" 1*( unreserved / sub-delims / ":" ) "]" for an IP literal, where RFC 3986
-  // section 3.2.2 wants an IPv6address or IPvFuture between the brackets ("[zz]", "[1:2]").
-  bool loose_ip_literals = false;
-};
-
 // Reads `bytes` as one connection's requests, one after another, until the bytes end, a request
 // is rejected, or `max_requests` have been accepted.
-Reading Read(std::string_view bytes, const http::Limits& limits, std::size_t max_requests,
-             const Options& options = Options());
+Reading Read(std::string_view bytes, const http::Limits& limits, std::size_t max_requests);
 
 // One chunked body (RFC 9112 section 7.1) from the start of `bytes`.
 struct ChunkedBody {

@@ -13,15 +13,13 @@ namespace {
 using http::BodyFraming;
 using http::TargetForm;
 
-Reading ReadAll(std::string_view bytes, const http::Limits& limits = http::Limits(),
-                const Options& options = Options()) {
-  return Read(bytes, limits, 64, options);
+Reading ReadAll(std::string_view bytes, const http::Limits& limits = http::Limits()) {
+  return Read(bytes, limits, 64);
 }
 
 // The status a single request is rejected with, 0 when it is accepted whole, -1 when incomplete.
-int StatusOf(std::string_view bytes, const http::Limits& limits = http::Limits(),
-             const Options& options = Options()) {
-  const Reading reading = ReadAll(bytes, limits, options);
+int StatusOf(std::string_view bytes, const http::Limits& limits = http::Limits()) {
+  const Reading reading = ReadAll(bytes, limits);
   switch (reading.end) {
     case End::kClean:
       return reading.requests.size() == 1 ? 0 : -2;
@@ -176,11 +174,6 @@ TEST(RfcRequestTest, IpLiterals) {
                                 "[::01.2.3.4]", "[12345::]", "[v.x]", "[v1.]"}) {
     EXPECT_EQ(StatusOf(WithTarget("GET", "http://" + std::string(host) + "/")), 400) << host;
   }
-  Options loose;
-  loose.loose_ip_literals = true;
-  EXPECT_EQ(StatusOf(WithTarget("GET", "http://[zz]/"), http::Limits(), loose), 0);
-  EXPECT_EQ(StatusOf("GET / HTTP/1.1\r\nHost: [a:b]\r\n\r\n", http::Limits(), loose), 0);
-  EXPECT_EQ(StatusOf(WithTarget("GET", "http://[]/"), http::Limits(), loose), 400);
 }
 
 TEST(RfcRequestTest, FieldLineSyntax) {

@@ -265,6 +265,74 @@ bool ValidPort(std::string_view port) {
   return value <= 65535;
 }
 
+// h16 = 1*4HEXDIG (RFC 3986 section 3.2.2).
+bool ValidH16(std::string_view text) {
+  if (text.empty() || text.size() > 4) return false;
+  for (char c : text) {
+    if (!Is(c, internal::kHex)) return false;
+  }
+  return true;
+}
+
+// dec-octet "." dec-octet "." dec-octet "." dec-octet, a dec-octet being 0 to 255 without a
+// leading zero (RFC 3986 section 3.2.2).
+bool ValidIpv4(std::string_view text) {
+  for (int octet = 0; octet < 4; ++octet) {
+    if (octet > 0) {
+      if (text.empty() || text[0] != '.') return false;
+      text.remove_prefix(1);
+    }
+    std::size_t digits = 0;
+    unsigned value = 0;
+    while (digits < text.size() && digits < 4 && Is(text[digits], internal::kDigit)) {
+      value = value * 10 + unsigned(text[digits] - '0');
+      ++digits;
+    }
+    if (digits == 0 || digits > 3 || value > 255 || (digits > 1 && text[0] == '0')) return false;
+    text.remove_prefix(digits);
+  }
+  return text.empty();
+}
+
+// The number of 16-bit pieces in `part`, h16 groups separated by ":" (the last may be an IPv4
+// address, two pieces, when `ipv4_last`), or -1 when it is not that.
+int Ipv6Pieces(std::string_view part, bool ipv4_last) {
+  if (part.empty()) return 0;
+  int pieces = 0;
+  for (;;) {
+    const std::size_t colon = part.find(':');
+    const std::string_view group = part.substr(0, colon);
+    if (colon == std::string_view::npos) {
+      if (ValidH16(group)) return pieces + 1;
+      return ipv4_last && ValidIpv4(group) ? pieces + 2 : -1;
+    }
+    if (!ValidH16(group)) return -1;
+    ++pieces;
+    part.remove_prefix(colon + 1);
+  }
+}
+
+// IPv6address or IPvFuture, the two things an IP-literal may hold (RFC 3986 section 3.2.2).
+bool ValidIpLiteral(std::string_view inside) {
+  if (!inside.empty() && (inside[0] == 'v' || inside[0] == 'V')) {
+    const std::size_t dot = inside.find('.');
+    if (dot == std::string_view::npos || dot == 1 || dot + 1 == inside.size()) return false;
+    for (std::size_t i = 1; i < dot; ++i) {
+      if (!Is(inside[i], internal::kHex)) return false;
+    }
+    for (std::size_t i = dot + 1; i < inside.size(); ++i) {
+      if (!Is(inside[i], internal::kIpLiteral)) return false;
+    }
+    return true;
+  }
+  const std::size_t gap = inside.find("::");
+  if (gap == std::string_view::npos) return Ipv6Pieces(inside, true) == 8;
+  if (inside.find("::", gap + 1) != std::string_view::npos) return false;
+  const int left = Ipv6Pieces(inside.substr(0, gap), false);
+  const int right = Ipv6Pieces(inside.substr(gap + 2), true);
+  return left >= 0 && right >= 0 && left + right <= 7;
+}
+
 // uri-host [ ":" port ] (RFC 9110 section 7.2, RFC 3986 section 3.2.2) with a non-empty host and,
 // when present, a non-empty port; userinfo is not allowed. `skip_plain`, when not nullptr, skips
 // a reg-name's bytes but "%" many at a time (field_scan.h); `buffer` is the first readable byte
@@ -274,9 +342,8 @@ bool ValidAuthority(std::string_view authority, bool require_port, const char* b
   std::size_t i = 0;
   if (!authority.empty() && authority[0] == '[') {
     const std::size_t close = authority.find(']');
-    if (close == std::string_view::npos || close == 1) return false;
-    for (i = 1; i < close; ++i) {
-      if (!Is(authority[i], internal::kIpLiteral)) return false;
+    if (close == std::string_view::npos || !ValidIpLiteral(authority.substr(1, close - 1))) {
+      return false;
     }
     i = close + 1;
   } else {

@@ -262,6 +262,8 @@ TEST(HttpRequestParser, RejectsBadRequestLines) {
       {"GET http://host:/ HTTP/1.1", ParseError::kInvalidTarget, 400},
       {"GET http://[::1/ HTTP/1.1", ParseError::kInvalidTarget, 400},
       {"GET http://h/[x] HTTP/1.1", ParseError::kInvalidTarget, 400},
+      {"GET http://[zz]/ HTTP/1.1", ParseError::kInvalidTarget, 400},
+      {"CONNECT [zz]:1 HTTP/1.1", ParseError::kInvalidTarget, 400},
       {"GET http://h/%g0 HTTP/1.1", ParseError::kInvalidTarget, 400},
       {"CONNECT example.com HTTP/1.1", ParseError::kInvalidTarget, 400},
       {"CONNECT example.com: HTTP/1.1", ParseError::kInvalidTarget, 400},
@@ -344,8 +346,12 @@ TEST(HttpRequestParser, RejectsBadFieldLines) {
 
 TEST(HttpRequestParser, Host) {
   const std::vector<std::string> valid = {
-      "example.com", "example.com:8080",      "[::1]:80", "[v1.x]",  "127.0.0.1",
-      "a%20b",       "xn--bcher-kva.example", "a,b",      "x:65535", "A.EXAMPLE."};
+      "example.com", "example.com:8080", "[::1]:80", "[v1.x]", "127.0.0.1", "a%20b",
+      "xn--bcher-kva.example", "a,b", "x:65535", "A.EXAMPLE.",
+      // IP literals (RFC 3986 section 3.2.2): every form of IPv6address, and IPvFuture.
+      "[1:2:3:4:5:6:7:8]", "[::]", "[::1]", "[1::]", "[1:2:3:4:5:6:7::]", "[::2:3:4:5:6:7:8]",
+      "[fe80::1:2]:443", "[::ffff:192.0.2.1]", "[1:2:3:4:5:6:1.2.3.4]", "[ABCD::ef01]",
+      "[V1F.a:b!$]"};
   for (const std::string& host : valid) {
     const Outcome o = ExpectComplete("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
     EXPECT_EQ(o.host, host);
@@ -356,8 +362,13 @@ TEST(HttpRequestParser, Host) {
       {"GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n", ParseError::kDuplicateHost, 400},
       {"GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", ParseError::kDuplicateHost, 400},
   };
-  for (const std::string host : {"", "a b", "a@b", "a:b", "a:99999", "a:", ":80", "a/b", "[::1",
-                                 "[]", "[::1]x", "a%2", "a:80:80", "a?b", "a#b"}) {
+  for (const std::string host :
+       {"", "a b", "a@b", "a:b", "a:99999", "a:", ":80", "a/b", "[::1", "[]", "[::1]x", "a%2",
+        "a:80:80", "a?b", "a#b",
+        // Brackets hold an IPv6address or IPvFuture, nothing else.
+        "[zz]", "[:]", "[1:2:3:4:5:6:7:8:9]", "[1:2:3:4:5:6:7]", "[::1.2.3.256]", "[::1.2.3]",
+        "[::01.2.3.4]", "[1::2::3]", "[:::]", "[12345::]", "[1.2.3.4::]", "[::1.2.3.4:5]",
+        "[1:2:3:4:5:6:7:8::]", "[v1]", "[v.x]", "[vz.x]", "[v1.]", "[a:b]"}) {
     cases.push_back(
         {"GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n", ParseError::kInvalidHost, 400});
   }
