@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "harness/fuzz/fuzz_support.h"
+
 namespace parley::fuzz {
 namespace {
 
@@ -21,38 +23,6 @@ bool ModelValidNick(std::string_view name) {
     return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
            ch == '_' || ch == '-';
   });
-}
-
-bool ModelValidUtf8(std::string_view text) {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length;
-    std::uint32_t code;
-    std::uint32_t lowest;
-    if (lead < 0x80) {
-      ++i;
-      continue;
-    }
-    if ((lead & 0xE0) == 0xC0) {
-      length = 2, code = lead & 0x1Fu, lowest = 0x80;
-    } else if ((lead & 0xF0) == 0xE0) {
-      length = 3, code = lead & 0x0Fu, lowest = 0x800;
-    } else if ((lead & 0xF8) == 0xF0) {
-      length = 4, code = lead & 0x07u, lowest = 0x10000;
-    } else {
-      return false;  // a continuation byte without a lead, or 0xF8..0xFF
-    }
-    if (text.size() - i < length) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      if ((next & 0xC0) != 0x80) return false;
-      code = (code << 6) | (next & 0x3Fu);
-    }
-    if (code < lowest || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
-    i += length;
-  }
-  return true;
 }
 
 std::optional<std::size_t> ChatRoomModel::Join() {
@@ -129,7 +99,7 @@ std::size_t ChatRoomModel::size() const {
 void ChatRoomModel::HandleLine(std::size_t c, std::string line) {
   if (!line.empty() && line.back() == '\r') line.pop_back();
   if (line.empty()) return;
-  if (!ModelValidUtf8(line)) {
+  if (!ReferenceUtf8(line)) {
     SendTo(c, "! error invalid-utf8");
     return;
   }

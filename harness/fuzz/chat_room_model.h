@@ -88,10 +88,6 @@ class ChatRoomModel {
 // PROTOCOL.md's nick rule: 1 to 24 of A-Z a-z 0-9 _ -.
 bool ModelValidNick(std::string_view name);
 
-// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF, no stray or missing
-// continuation bytes.
-bool ModelValidUtf8(std::string_view text);
-
 }  // namespace parley::fuzz
 
 #endif  // PARLEY_HARNESS_FUZZ_CHAT_ROOM_MODEL_H_

@@ -283,17 +283,12 @@ TEST_F(ChatRoomModelTest, ShutdownTellsAndClosesEveryMember) {
   EXPECT_EQ(model_.size(), 0u);
 }
 
-TEST(ChatRoomModelRules, NicksAndUtf8) {
+TEST(ChatRoomModelRules, Nicks) {
   EXPECT_TRUE(ModelValidNick("a"));
   EXPECT_TRUE(ModelValidNick(std::string(24, '-')));
   EXPECT_FALSE(ModelValidNick(""));
   EXPECT_FALSE(ModelValidNick(std::string(25, 'a')));
   EXPECT_FALSE(ModelValidNick("caf\xc3\xa9"));
-  EXPECT_TRUE(ModelValidUtf8("\xed\x9f\xbf"));   // U+D7FF
-  EXPECT_FALSE(ModelValidUtf8("\xed\xbf\xbf"));  // U+DFFF
-  EXPECT_TRUE(ModelValidUtf8("\xf4\x8f\xbf\xbf"));
-  EXPECT_FALSE(ModelValidUtf8("\xe0\x9f\xbf"));  // overlong U+07FF
-  EXPECT_FALSE(ModelValidUtf8("\xf8\x88\x80\x80\x80"));
 }
 
 }  // namespace

@@ -32,6 +32,11 @@ namespace parley::fuzz {
 // nothing else should set the variable.
 bool OracleEnabled(std::string_view name);
 
+// RFC 3629 decoding written out plainly, the reference the chat fuzzers hold the server's UTF-8
+// check to: no overlong forms, no surrogates, nothing above U+10FFFF, no stray or missing
+// continuation bytes.
+bool ReferenceUtf8(std::string_view text);
+
 // A hash of `bytes` that is the same on every platform and free of integer overflow, so it is
 // silent under every sanitizer (including -fsanitize=unsigned-integer-overflow).
 std::uint32_t InputHash(std::string_view bytes);
