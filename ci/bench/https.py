@@ -18,8 +18,8 @@ TARGETS = ["http-server"]
 
 
 def wrk(ctx, port, seconds, tag, close=False, server=None):
-    """Requests/s of wrk over https, the problems it saw, and (with `server`) the server's CPU
-    microseconds per request."""
+    """A peers.WrkRun of wrk over https (with `server`, the server's CPU microseconds per
+    request)."""
     cmd = ["wrk", "-t1", "-c50" if not close else "-c8", "-d%ss" % seconds]
     if close:
         cmd += ["-H", "Connection: close"]
@@ -39,24 +39,28 @@ def run(ctx):
     try:
         for close, what in ((False, "keep-alive requests/s"), (True, "handshakes/s")):
             ours, theirs, problems, our_cpu, their_cpu = [], [], [], [], []
+            our_load, their_load = [], []
             for name, p in (("http-server", port), ("nginx", nginx_port)):
                 wrk(ctx, p, s.wrk_warmup, "%s warm-up" % name, close)
             for r in range(s.http_rounds):
                 log("https: %s, round %d/%d" % (what, r + 1, s.http_rounds))
-                rate, trouble, cpu = wrk(ctx, port, s.wrk_seconds, "http-server tls", close, server)
-                ours.append(rate)
-                our_cpu.append(cpu)
-                problems += ["http-server: " + t for t in trouble]
-                rate, trouble, cpu = wrk(ctx, nginx_port, s.wrk_seconds, "nginx tls", close, nginx)
-                theirs.append(rate)
-                their_cpu.append(cpu)
-                problems += ["nginx: " + t for t in trouble]
+                run = wrk(ctx, port, s.wrk_seconds, "http-server tls", close, server)
+                ours.append(run.rate)
+                our_cpu.append(run.server_us)
+                our_load.append(run.client_load)
+                problems += ["http-server: " + t for t in run.problems]
+                run = wrk(ctx, nginx_port, s.wrk_seconds, "nginx tls", close, nginx)
+                theirs.append(run.rate)
+                their_cpu.append(run.server_us)
+                their_load.append(run.client_load)
+                problems += ["nginx: " + t for t in run.problems]
             how = "wrk -t1 -c8, Connection: close" if close else "wrk -t1 -c50"
             rows.append(Row("https", "http-server over TLS, %s, GET /, %s, one thread vs one "
                             "nginx worker" % (what, how), "req/s", median(ours), "nginx",
                             median(theirs), ">= 1.0x nginx", target=1.0,
                             extra_ok=not any(p.startswith("http-server") for p in problems),
-                            notes="; ".join(sorted(set(problems))),
+                            notes="; ".join(sorted(set(problems)) + [peers.client_load_note(
+                                our_load, their_load, "nginx")]),
                             samples={"parley": ours, "nginx": theirs},
                             ratios=[a / b for a, b in zip(ours, theirs)]))
             unit = "handshake" if close else "request"

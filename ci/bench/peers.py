@@ -14,6 +14,9 @@ import subprocess
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple, Optional
+
+from ci.bench.rows import median
 
 HOLA_MUNDO = "<h1>Hola Mundo</h1>\n"
 
@@ -329,12 +332,31 @@ def start_ncat_chat(procs, log, max_conns):
     return proc, port
 
 
+class WrkRun(NamedTuple):
+    """One wrk run: requests/s, the problems wrk saw (non-2xx answers, socket errors), the
+    server's CPU microseconds per request (None without a server to watch) and the cores wrk
+    itself kept busy, per wrk thread (1.0: each of its threads ran all the time)."""
+    rate: float
+    problems: list
+    server_us: Optional[float]
+    client_load: float
+
+
+# A wrk thread busy this share of the run or more sets the pace: the rate is then the client's
+# ceiling on this machine, not the server's, and says little about the server.
+CLIENT_BOUND = 0.9
+
+
 def run_wrk(cmd, seconds, log_path, tag, server=None):
     """Runs the wrk command `cmd` (a run of `seconds`), appends its output to `log_path`, and
-    returns its requests/s, the problems it saw (non-2xx answers, socket errors) and, with
-    `server` (a process), that server's CPU microseconds per request during the run."""
+    returns a WrkRun. wrk's own CPU time comes from the kernel's accounting of reaped children,
+    so it is exact and costs nothing during the run."""
     cpu_before = cpu_seconds(server.pid) if server else 0
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    wall = time.monotonic() - started
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = cpu_seconds(server.pid) - cpu_before if server else 0
     with open(log_path, "a") as f:
         f.write("== %s: %s\n%s\n" % (tag, " ".join(cmd), result.stdout + result.stderr))
@@ -350,5 +372,29 @@ def run_wrk(cmd, seconds, log_path, tag, server=None):
         problems.append("socket errors: " + socket_errors.group(1))
     requests = re.search(r"(\d+) requests in", result.stdout)
     per_request = cpu * 1e6 / int(requests.group(1)) if server and requests else None
-    return float(match.group(1)), problems, per_request
+    wrk_cpu = (children_after.ru_utime + children_after.ru_stime
+               - children_before.ru_utime - children_before.ru_stime)
+    return WrkRun(float(match.group(1)), problems, per_request,
+                  wrk_cpu / wall / wrk_threads(cmd) if wall > 0 else 0.0)
+
+
+def wrk_threads(cmd):
+    """The number of threads a wrk command line asks for (wrk's default is 2)."""
+    for i, arg in enumerate(cmd):
+        if arg.startswith("-t") and len(arg) > 2:
+            return int(arg[2:])
+        if arg in ("-t", "--threads") and i + 1 < len(cmd):
+            return int(cmd[i + 1])
+    return 2
+
+
+def client_load_note(ours, theirs, reference):
+    """A row note on how busy wrk was in the runs against us (`ours`) and against the reference
+    (`theirs`), lists of WrkRun.client_load; it says when wrk set the pace."""
+    a, b = median(ours), median(theirs)
+    note = "wrk busy %.0f %% of its thread's time against http-server, %.0f %% against %s" % (
+        100 * a, 100 * b, reference)
+    if min(a, b) >= CLIENT_BOUND:
+        note += " (client-bound: the rate is wrk's ceiling on this machine for both)"
+    return note
 
