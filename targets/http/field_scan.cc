@@ -11,10 +11,10 @@ namespace parley::http::internal {
 
 #if defined(PARLEY_HTTP_X86_FIELD_SCANS)
 // field_scan_ssse3.cc, field_scan_avx2.cc.
-std::size_t ScanCleanLinesSsse3(const char* buffer, const char* p, const char* end, CleanLine* out,
-                                std::size_t capacity);
-std::size_t ScanCleanLinesAvx2(const char* buffer, const char* p, const char* end, CleanLine* out,
-                               std::size_t capacity);
+ScannedFields ScanCleanLinesSsse3(const char* buffer, const char* p, const char* end,
+                                  FieldSpan* out, std::size_t capacity);
+ScannedFields ScanCleanLinesAvx2(const char* buffer, const char* p, const char* end, FieldSpan* out,
+                                 std::size_t capacity);
 const char* SkipTargetsSsse3(const char* buffer, const char* p, const char* end);
 const char* SkipTargetsAvx2(const char* buffer, const char* p, const char* end);
 const char* SkipPlainRegNameSsse3(const char* buffer, const char* p, const char* end);
@@ -24,9 +24,10 @@ const char* SkipPlainRegNameAvx2(const char* buffer, const char* p, const char* 
 namespace {
 
 // The reference: the definition of a clean line, one byte at a time.
-std::size_t ScanCleanLinesPortable(const char*, const char* p, const char* end, CleanLine* out,
-                                   std::size_t capacity) {
-  std::size_t count = 0;
+ScannedFields ScanCleanLinesPortable(const char* buffer, const char* p, const char* end,
+                                     FieldSpan* out, std::size_t capacity) {
+  std::uint32_t count = 0;
+  std::uint32_t framing = 0;
   while (count < capacity) {
     const char* name_end = p;
     while (name_end != end && Is(*name_end, kToken))
@@ -36,11 +37,12 @@ std::size_t ScanCleanLinesPortable(const char*, const char* p, const char* end, 
     while (cr != end && Is(*cr, kFieldValue))
       ++cr;
     if (cr == end || cr + 1 == end || cr[0] != '\r' || cr[1] != '\n') break;
-    if (static_cast<std::size_t>(cr - p) > UINT32_MAX) break;
-    out[count++] = {static_cast<std::uint32_t>(name_end - p), static_cast<std::uint32_t>(cr - p)};
+    out[count] = TrimmedFieldSpan(buffer, p, name_end, cr);
+    framing |= std::uint32_t{MayBeFramingName(p, static_cast<std::size_t>(name_end - p))} << count;
+    ++count;
     p = cr + 2;
   }
-  return count;
+  return {p, count, framing};
 }
 
 #if defined(__SSE2__)
@@ -54,7 +56,7 @@ struct Sse2 {
     return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   }
 
-  std::uint32_t Controls(const char* p) const { return Controls16(p); }
+  std::uint32_t MaybeControls(const char* p) const { return MaybeControls16(p); }
 
   // Lanes of `bytes` in [low, low + count), compared unsigned.
   static __m128i InRange(__m128i bytes, char low, char count) {
@@ -72,8 +74,8 @@ struct Sse2 {
   }
 };
 
-std::size_t ScanCleanLinesSse2(const char* buffer, const char* p, const char* end, CleanLine* out,
-                               std::size_t capacity) {
+ScannedFields ScanCleanLinesSse2(const char* buffer, const char* p, const char* end, FieldSpan* out,
+                                 std::size_t capacity) {
   return ScanCleanLines<Sse2>(buffer, p, end, out, capacity);
 }
 #endif

@@ -57,14 +57,11 @@ struct Avx2 {
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(table.data())));
   }
 
-  std::uint32_t Controls(const char* p) const {
-    const __m256i bytes = Load(p);
-    const __m256i below_space =
-        _mm256_cmpeq_epi8(_mm256_min_epu8(bytes, _mm256_set1_epi8(0x1f)), bytes);
-    const __m256i control =
-        _mm256_andnot_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('\t')), below_space);
-    const __m256i del = _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8(0x7f));
-    return static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(control, del)));
+  // As MaybeControls16 in field_scan_lines.h.
+  static std::uint32_t MaybeControls(const char* p) {
+    const __m256i shifted = _mm256_add_epi8(Load(p), _mm256_set1_epi8(1));
+    return static_cast<std::uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpgt_epi8(_mm256_set1_epi8(0x21), shifted)));
   }
 
   // Bit i: p[i] is outside the class of the tables `low` and `high` (field_scan_tables.h).
@@ -96,8 +93,8 @@ const char* SkipPlainRegNameAvx2(const char* buffer, const char* p, const char* 
   return SkipPlainRegName<Avx2>(buffer, p, end);
 }
 
-std::size_t ScanCleanLinesAvx2(const char* buffer, const char* p, const char* end, CleanLine* out,
-                               std::size_t capacity) {
+ScannedFields ScanCleanLinesAvx2(const char* buffer, const char* p, const char* end, FieldSpan* out,
+                                 std::size_t capacity) {
   return ScanCleanLines<Avx2>(buffer, p, end, out, capacity);
 }
 

@@ -6,7 +6,8 @@
 // V provides:
 //   static constexpr std::size_t kWidth;          // bytes per load: 16 or 32
 //   explicit V();                                  // loads what the masks need (tables)
-//   std::uint32_t Controls(const char* p) const;   // bit i: p[i] is a control but HTAB, or DEL
+//   std::uint32_t MaybeControls(const char* p) const;  // bit i: p[i] may be a control but
+//                                                  // HTAB, or DEL; at least every one is set
 //   std::uint32_t NotTokens(const char* p) const;  // bit i: p[i] may not be a token character;
 //                                                  // at least every byte that is not one
 //   static constexpr bool kExactTokens;            // NotTokens sets no bit for a token
@@ -28,34 +29,41 @@
 namespace parley::http::internal {
 namespace {
 
+// Whether a byte that MaybeControls marks is one a field value does not allow. A clean line's
+// first such byte is its CR.
+inline bool IsControl(char c) {
+  return !Is(c, kFieldValue);
+}
+
 #if defined(__SSE2__)
-// The controls of 16 bytes, SSE2 alone: the 16-byte policies share it. A byte is below 0x20
-// when the unsigned minimum of it and 0x1f is itself.
-[[gnu::always_inline]] inline std::uint32_t Controls16(const char* p) {
+// MaybeControls for 16 bytes, SSE2 alone: the 16-byte policies share it. Adding 1 takes the
+// controls to 0x01-0x20 and DEL to 0x80, below 0x21 compared signed. HTAB and the bytes from
+// 0x80 land there too; IsControl tells them apart.
+[[gnu::always_inline]] inline std::uint32_t MaybeControls16(const char* p) {
   const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i below_space = _mm_cmpeq_epi8(_mm_min_epu8(bytes, _mm_set1_epi8(0x1f)), bytes);
-  const __m128i control = _mm_andnot_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8('\t')), below_space);
-  const __m128i del = _mm_cmpeq_epi8(bytes, _mm_set1_epi8(0x7f));
-  return static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_or_si128(control, del)));
+  const __m128i shifted = _mm_add_epi8(bytes, _mm_set1_epi8(1));
+  return static_cast<std::uint32_t>(
+      _mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(0x21), shifted)));
 }
 #endif
 
 // The masks of the kWidth bytes from p, of which only those before `end` count (bits for the
 // others are 0), and whether all kWidth were there.
 struct Masks {
-  std::uint32_t controls;
+  std::uint32_t maybe_controls;
   std::uint32_t not_tokens;
   bool full;
 };
 
 // For an input shorter than kWidth bytes: the bytes copied and padded with zeros. Rare, and
-// kept out of line.
+// kept out of line, with a V of its own, so that the caller's V can stay in registers.
 template <class V>
-[[gnu::noinline]] Masks LoadCopy(const V& v, const char* p, std::size_t readable) {
+[[gnu::noinline]] Masks LoadCopy(const char* p, std::size_t readable) {
+  const V v;
   char copy[V::kWidth] = {};
   if (readable > 0) std::memcpy(copy, p, readable);
   const std::uint32_t valid = (std::uint32_t{1} << readable) - 1;
-  return {v.Controls(copy) & valid, v.NotTokens(copy) & valid, false};
+  return {v.MaybeControls(copy) & valid, v.NotTokens(copy) & valid, false};
 }
 
 // Reads only [buffer, end): near the end, a load that ends at `end`, its masks shifted so that
@@ -65,13 +73,13 @@ template <class V>
                                          const char* end) {
   const std::size_t readable = static_cast<std::size_t>(end - p);
   if (readable >= V::kWidth) [[likely]] {
-    return {v.Controls(p), v.NotTokens(p), true};
+    return {v.MaybeControls(p), v.NotTokens(p), true};
   }
   if (readable == 0 || static_cast<std::size_t>(end - buffer) < V::kWidth) {
-    return LoadCopy(v, p, readable);
+    return LoadCopy<V>(p, readable);
   }
   const unsigned shift = static_cast<unsigned>(V::kWidth - readable);
-  return {v.Controls(end - V::kWidth) >> shift, v.NotTokens(end - V::kWidth) >> shift, false};
+  return {v.MaybeControls(end - V::kWidth) >> shift, v.NotTokens(end - V::kWidth) >> shift, false};
 }
 
 // The offset from `p` of the first byte that is not a token character, or of `end`, given the
@@ -93,19 +101,22 @@ std::size_t NameSize(const V& v, const char* buffer, const char* p, const char* 
 // The offset from `p` of the first control byte but HTAB (or DEL), or of `end`, given the
 // masks of the first block. Past it only controls are looked for.
 template <class V>
-std::size_t ContentSize(const V& v, const char* buffer, const char* p, const char* end,
-                        Masks masks) {
-  std::uint32_t controls = masks.controls;
+[[gnu::always_inline]] inline std::size_t ContentSize(const V& v, const char* buffer, const char* p,
+                                                      const char* end, Masks masks) {
+  std::uint32_t candidates = masks.maybe_controls;
   bool full = masks.full;
   for (std::size_t at = 0;;) {
-    if (controls != 0) return at + static_cast<std::size_t>(__builtin_ctz(controls));
+    for (; candidates != 0; candidates &= candidates - 1) {
+      const std::size_t found = at + static_cast<std::size_t>(__builtin_ctz(candidates));
+      if (IsControl(p[found])) return found;
+    }
     if (!full) return static_cast<std::size_t>(end - p);
     at += V::kWidth;
     if (static_cast<std::size_t>(end - p) - at >= V::kWidth) [[likely]] {
-      controls = v.Controls(p + at);
+      candidates = v.MaybeControls(p + at);
     } else {
       const Masks tail = Load(v, buffer, p + at, end);
-      controls = tail.controls;
+      candidates = tail.maybe_controls;
       full = false;
     }
   }
@@ -155,10 +166,11 @@ const char* SkipPlainRegName(const char* buffer, const char* p, const char* end)
 // One load serves a line's name and the start of its search for the line end. A clean name
 // holds no control byte, so the line's first control is its CR when the line is clean.
 template <class V>
-std::size_t ScanCleanLines(const char* buffer, const char* p, const char* end, CleanLine* out,
-                           std::size_t capacity) {
+ScannedFields ScanCleanLines(const char* buffer, const char* p, const char* end, FieldSpan* out,
+                             std::size_t capacity) {
   const V v;
-  std::size_t count = 0;
+  std::uint32_t count = 0;
+  std::uint32_t framing = 0;
   // A line that cannot be clean is most often the empty line that ends the head: its first
   // byte tells, before any load.
   while (count < capacity && p != end && Is(*p, kToken)) {
@@ -166,17 +178,22 @@ std::size_t ScanCleanLines(const char* buffer, const char* p, const char* end, C
     const std::size_t name = masks.not_tokens != 0 && V::kExactTokens
                                  ? static_cast<std::size_t>(__builtin_ctz(masks.not_tokens))
                                  : NameSize(v, buffer, p, end, masks);
-    const std::size_t content = masks.controls != 0
-                                    ? static_cast<std::size_t>(__builtin_ctz(masks.controls))
-                                    : ContentSize(v, buffer, p, end, masks);
-    if (p + content + 1 >= end || p[name] != ':' || p[content] != '\r' || p[content + 1] != '\n' ||
-        content > UINT32_MAX) {
+    // Most often the first byte that may be a control is the CR that ends the line.
+    std::size_t content = masks.maybe_controls != 0
+                              ? static_cast<std::size_t>(__builtin_ctz(masks.maybe_controls))
+                              : 0;
+    if (masks.maybe_controls == 0 || p[content] != '\r') {
+      content = ContentSize(v, buffer, p, end, masks);
+    }
+    if (p + content + 1 >= end || p[name] != ':' || p[content] != '\r' || p[content + 1] != '\n') {
       break;
     }
-    out[count++] = {static_cast<std::uint32_t>(name), static_cast<std::uint32_t>(content)};
+    out[count] = TrimmedFieldSpan(buffer, p, p + name, p + content);
+    framing |= std::uint32_t{MayBeFramingName(p, name)} << count;
+    ++count;
     p += content + 2;
   }
-  return count;
+  return {p, count, framing};
 }
 
 }  // namespace

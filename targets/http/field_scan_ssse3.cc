@@ -55,7 +55,7 @@ struct Ssse3 {
     return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   }
 
-  std::uint32_t Controls(const char* p) const { return Controls16(p); }
+  std::uint32_t MaybeControls(const char* p) const { return MaybeControls16(p); }
 
   // Bit i: p[i] is outside the class of the tables `low` and `high` (field_scan_tables.h).
   static std::uint32_t Outside(const char* p, __m128i low, __m128i high) {
@@ -85,8 +85,8 @@ const char* SkipPlainRegNameSsse3(const char* buffer, const char* p, const char*
   return SkipPlainRegName<Ssse3>(buffer, p, end);
 }
 
-std::size_t ScanCleanLinesSsse3(const char* buffer, const char* p, const char* end, CleanLine* out,
-                                std::size_t capacity) {
+ScannedFields ScanCleanLinesSsse3(const char* buffer, const char* p, const char* end,
+                                  FieldSpan* out, std::size_t capacity) {
   return ScanCleanLines<Ssse3>(buffer, p, end, out, capacity);
 }
 

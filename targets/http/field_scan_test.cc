@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "harness/testing/guarded_buffer.h"
@@ -17,22 +20,61 @@ namespace {
 constexpr FieldScanIsa kEveryIsa[] = {FieldScanIsa::kPortable, FieldScanIsa::kSse2,
                                       FieldScanIsa::kSsse3, FieldScanIsa::kAvx2};
 
-std::vector<CleanLine> Scan(FieldScanFunction scan, const char* buffer, const char* p,
-                            const char* end, std::size_t capacity = 64) {
-  std::vector<CleanLine> lines(capacity);
-  lines.resize(scan(buffer, p, end, lines.data(), capacity));
-  return lines;
+// What the calls of a scan found, one after the other as the parser makes them: each from where
+// the last stopped, until one finds nothing or `capacity` lines are found.
+struct Scanned {
+  std::vector<FieldSpan> spans;
+  std::vector<std::size_t> framing;  // the indexes in `spans` of names that may be framing ones
+  std::vector<std::size_t> stops;    // where each call stopped, from the buffer's start
+  bool operator==(const Scanned&) const = default;
+};
+
+std::ostream& operator<<(std::ostream& out, const Scanned& scanned) {
+  out << scanned.spans.size() << " spans, framing";
+  for (std::size_t index : scanned.framing)
+    out << " " << index;
+  out << ", stops at";
+  for (std::size_t stop : scanned.stops)
+    out << " " << stop;
+  return out;
+}
+
+Scanned Scan(FieldScanFunction scan, const char* buffer, const char* p, const char* end,
+             std::size_t capacity = 64) {
+  Scanned scanned;
+  scanned.spans.resize(capacity);
+  std::size_t count = 0;
+  while (count < capacity) {
+    const std::size_t room = std::min(capacity - count, kMaxScannedFields);
+    const ScannedFields found = scan(buffer, p, end, scanned.spans.data() + count, room);
+    if (found.count == 0) {
+      EXPECT_EQ(found.next, p);
+      EXPECT_EQ(found.framing, 0u);
+      break;
+    }
+    EXPECT_LE(found.count, room);
+    if (found.count < 32) {
+      EXPECT_EQ(found.framing >> found.count, 0u);
+    }
+    for (std::size_t i = 0; i < found.count; ++i) {
+      if ((found.framing >> i & 1) != 0) scanned.framing.push_back(count + i);
+    }
+    count += found.count;
+    p = found.next;
+    scanned.stops.push_back(static_cast<std::size_t>(p - buffer));
+  }
+  scanned.spans.resize(count);
+  return scanned;
 }
 
 // Scans `bytes` from `offset` with every implementation this CPU runs: in an exact-size heap
 // block (AddressSanitizer reports a read before or after it) and against a guard page (a read
 // past the end faults). Every result must equal the portable one, which is returned.
-std::vector<CleanLine> ScanEveryWay(std::string_view bytes, std::size_t offset = 0,
-                                    std::size_t capacity = 64) {
+Scanned ScanEveryWay(std::string_view bytes, std::size_t offset = 0, std::size_t capacity = 64) {
   const FieldScanFunction portable = FieldScanFor(FieldScanIsa::kPortable);
   const std::unique_ptr<char[]> heap(new char[bytes.size() + 1]);
   std::copy(bytes.begin(), bytes.end(), heap.get());
-  const std::vector<CleanLine> expected =
+  const Scanned expected =
       Scan(portable, heap.get(), heap.get() + offset, heap.get() + bytes.size(), capacity);
   test::GuardedBuffer guarded;
   const std::string_view page = guarded.Assign(bytes);
@@ -64,6 +106,17 @@ TEST(FieldScan, TheBestIsaIsOneThisCpuRuns) {
   std::printf("field scan: %s\n", std::string(FieldScanIsaName(best)).c_str());
 }
 
+// The name and value of each span, read from `bytes`.
+std::vector<std::pair<std::string_view, std::string_view>> NamesAndValues(
+    std::string_view bytes, const std::vector<FieldSpan>& spans) {
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
+  for (const FieldSpan& span : spans) {
+    fields.emplace_back(bytes.substr(span.name_begin, span.name_size),
+                        bytes.substr(span.value_begin, span.value_size));
+  }
+  return fields;
+}
+
 TEST(FieldScan, MeasuresEachCleanLine) {
   const std::string head =
       "Host: www.kittyhell.com\r\n"
@@ -74,19 +127,55 @@ TEST(FieldScan, MeasuresEachCleanLine) {
       "Upgrade-Insecure-Requests: 1\r\n"
       "Tab:\tv\t\r\n"
       "Obs: caf\xc3\xa9\r\n"
+      "Blank: \t \r\n"
       "\r\n";
-  const std::vector<CleanLine> lines = ScanEveryWay(head);
-  ASSERT_EQ(lines.size(), 7u);
-  EXPECT_EQ(lines[0], (CleanLine{4, 23}));
-  EXPECT_EQ(lines[1], (CleanLine{10, 124}));
-  EXPECT_EQ(lines[2], (CleanLine{15, 40}));
-  EXPECT_EQ(lines[3], (CleanLine{1, 2}));
-  EXPECT_EQ(lines[4], (CleanLine{25, 28}));
-  EXPECT_EQ(lines[5], (CleanLine{3, 7}));
-  EXPECT_EQ(lines[6], (CleanLine{3, 10}));
+  const Scanned scanned = ScanEveryWay(head);
+  ASSERT_EQ(scanned.spans.size(), 8u);
+  EXPECT_EQ(scanned.spans[0], (FieldSpan{0, 4, 6, 17}));
+  EXPECT_EQ(scanned.spans[1], (FieldSpan{25, 10, 37, 112}));
+  const std::vector<std::pair<std::string_view, std::string_view>> expected = {
+      {"Host", "www.kittyhell.com"},
+      {"User-Agent",
+       "Mozilla/5.0 (Macintosh; U; Intel Mac OS X 10.6; ja-JP-mac; rv:1.9.2.3) Gecko/20100401 "
+       "Firefox/3.6.3 Pathtraq/0.9"},
+      {"Accept-Language", "ja,en-us;q=0.7,en;q=0.3"},
+      {"X", ""},
+      {"Upgrade-Insecure-Requests", "1"},
+      {"Tab", "v"},
+      {"Obs", "caf\xc3\xa9"},
+      {"Blank", ""},
+  };
+  EXPECT_EQ(NamesAndValues(head, scanned.spans), expected);
+  // Host is marked for the parser to look at; the scan stops before the empty line.
+  EXPECT_EQ(scanned.framing, (std::vector<std::size_t>{0}));
+  EXPECT_EQ(scanned.stops, (std::vector<std::size_t>{head.size() - 2}));
   // The capacity bounds the count; the next call goes on from there.
-  EXPECT_EQ(ScanEveryWay(head, 0, 2).size(), 2u);
-  EXPECT_EQ(ScanEveryWay(head, 25, 64).size(), 6u);
+  EXPECT_EQ(ScanEveryWay(head, 0, 2).spans.size(), 2u);
+  EXPECT_EQ(ScanEveryWay(head, 25, 64).spans.size(), 7u);
+}
+
+TEST(FieldScan, MarksEachNameThatMayBeAFramingOne) {
+  for (const std::string name : {"Host", "HOST", "hxxx", "Expect", "Connection", "content-length",
+                                 "Cxxxxxxxxxxxxx", "Transfer-Encoding"}) {
+    const Scanned scanned = ScanEveryWay("A: b\r\n" + name + ": v\r\nC: d\r\n\r\n");
+    EXPECT_EQ(scanned.spans.size(), 3u) << name;
+    EXPECT_EQ(scanned.framing, (std::vector<std::size_t>{1})) << name;
+  }
+  for (const std::string name : {"Hos", "Hosts", "Keep-Alive", "Accept-Charset", "Cookie", "X"}) {
+    const Scanned scanned = ScanEveryWay("A: b\r\n" + name + ": v\r\nC: d\r\n\r\n");
+    EXPECT_EQ(scanned.spans.size(), 3u) << name;
+    EXPECT_TRUE(scanned.framing.empty()) << name;
+  }
+  // Past kMaxScannedFields lines, the marks go on in the next call.
+  std::string many;
+  for (std::size_t i = 0; i < 2 * kMaxScannedFields + 3; ++i)
+    many += i % 3 == 0 ? "Host: a\r\n" : "X: y\r\n";
+  const Scanned scanned = ScanEveryWay(many + "\r\n", 0, 1000);
+  ASSERT_EQ(scanned.spans.size(), 2 * kMaxScannedFields + 3);
+  EXPECT_EQ(scanned.framing.size(), (2 * kMaxScannedFields + 3 + 2) / 3);
+  for (std::size_t index : scanned.framing)
+    EXPECT_EQ(index % 3, 0u);
+  EXPECT_EQ(scanned.stops.size(), 3u);
 }
 
 TEST(FieldScan, StopsBeforeTheFirstLineThatIsNotClean) {
@@ -111,10 +200,10 @@ TEST(FieldScan, StopsBeforeTheFirstLineThatIsNotClean) {
   };
   for (std::size_t i = 0; i < unclean.size(); ++i) {
     const std::string& line = unclean[i];
-    EXPECT_EQ(ScanEveryWay(clean + line).size(), 1u) << testing::PrintToString(line);
+    EXPECT_EQ(ScanEveryWay(clean + line).spans.size(), 1u) << testing::PrintToString(line);
     // A line cut off would run on into the next one.
     if (i + 4 < unclean.size()) {
-      EXPECT_EQ(ScanEveryWay(line + clean).size(), 0u) << testing::PrintToString(line);
+      EXPECT_EQ(ScanEveryWay(line + clean).spans.size(), 0u) << testing::PrintToString(line);
     }
   }
 }

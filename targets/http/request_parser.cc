@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <memory>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -30,7 +32,7 @@ Limits Clamped(Limits limits) {
 
 // Field lines to make room for up front: as many as the limits allow (the shortest field line
 // is "a:" LF), but no more than kMaxPreallocatedFields, so that generous limits do not cost
-// every parser a large block; past it the vectors grow once and keep their capacity.
+// every parser a large block; past it the vectors double as needed and keep their size.
 constexpr std::size_t kMaxPreallocatedFields = 1024;
 
 std::size_t FieldCapacity(const Limits& limits) {
@@ -62,6 +64,13 @@ const char* FindLf(const char* buffer, const char* p, const char* end) {
     if (*p == '\n') return p;
   }
   return nullptr;
+}
+
+// FindLf from `scan`, for the line after a field line. Most often it is the empty line that
+// ends the head: its two bytes tell, without a search.
+const char* NextLf(const char* data, std::size_t scan, std::size_t size) {
+  if (size - scan >= 2 && data[scan] == '\r' && data[scan + 1] == '\n') return data + scan + 1;
+  return FindLf(data, data + scan, data + size);
 }
 
 // Returns the first byte of [p, end) outside `cls`, or end.
@@ -394,14 +403,16 @@ RequestParser::RequestParser(const Limits& limits, internal::FieldScanIsa isa)
     scan_target_ = internal::TargetScanFor(internal::BestFieldScanIsa());
     scan_reg_name_ = internal::PlainRegNameScanFor(internal::BestFieldScanIsa());
   }
-  spans_.reserve(FieldCapacity(limits_));
+  spans_.resize(FieldCapacity(limits_));
   fields_.resize(FieldCapacity(limits_));
+  field_capacity_ = spans_.size();
   StartRequestLine(0);
 }
 
 void RequestParser::Reset() {
-  spans_.clear();
-  request_ = PerRequest();
+  // Made in place: an assignment builds a temporary and copies it.
+  static_assert(std::is_trivially_destructible_v<PerRequest>);
+  std::construct_at(&request_);
   StartRequestLine(0);
 }
 
@@ -492,7 +503,7 @@ ParseStatus RequestParser::ParseLines(std::string_view received, const char* lf)
         return Fail(error);
       }
     }
-    lf = FindLf(data, data + request_.scan, data + size);
+    lf = NextLf(data, request_.scan, size);
   } while (lf != nullptr);
   // Whatever completes the current line makes it at least one byte longer than what is here.
   request_.scan = size;
@@ -595,45 +606,45 @@ ParseError RequestParser::OnTarget(const char* data, std::string_view method,
                                                                  std::size_t begin,
                                                                  const char* colon,
                                                                  const char* stop) {
-  const char* const line = data + begin;
-  const char* value = colon + 1;
-  while (value != stop && IsWhitespace(*value))
-    ++value;
-  const char* value_end = stop;
-  while (value_end != value && IsWhitespace(value_end[-1]))
-    --value_end;
-  spans_.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(colon - line),
-                    static_cast<std::uint32_t>(value - data),
-                    static_cast<std::uint32_t>(value_end - value)});
-  return OnField(data, std::string_view(line, colon - line),
-                 std::string_view(value, value_end - value));
+  const std::size_t index = request_.field_count++;
+  spans_[index] = internal::TrimmedFieldSpan(data, data + begin, colon, stop);
+  return OnField(data, index);
+}
+
+bool RequestParser::RoomForField() {
+  return request_.field_count < field_capacity_ || GrowFieldTables();
+}
+
+bool RequestParser::GrowFieldTables() {
+  if (spans_.size() >= limits_.max_fields) return false;
+  spans_.resize(std::min(limits_.max_fields, std::max<std::size_t>(1, 2 * spans_.size())));
+  fields_.resize(spans_.size());
+  field_capacity_ = spans_.size();
+  return true;
 }
 
 ParseError RequestParser::ParseCleanFieldLines(const char* data, std::size_t size) {
-  constexpr std::size_t kBatch = 16;
-  internal::CleanLine lines[kBatch];
-  std::size_t count;
-  std::size_t scan = request_.scan;  // written back once all is well: errors need no state
-  do {
-    count = scan_(data, data + scan, data + size, lines, kBatch);
-    for (std::size_t i = 0; i < count; ++i) {
-      // The checks of ParseLines and OnFieldLine that a clean line can fail, in their order.
-      const std::size_t begin = scan;
-      scan = begin + lines[i].content_size + 2;
-      if (scan > request_.pending_limit) {
-        request_.scan = scan;
-        if (const ParseError error = PassPendingLimit(data); error != ParseError::kNone) {
-          return error;
-        }
-      }
-      if (spans_.size() >= limits_.max_fields) return ParseError::kTooManyFields;
-      const ParseError error = AddField(data, begin, data + begin + lines[i].name_size,
-                                        data + begin + lines[i].content_size);
-      if (error != ParseError::kNone) return error;
+  // A line that ends past the section's bound is not complete before `end`: the rules of
+  // ParseLines reject it.
+  const char* const end = data + std::min(size, request_.pending_limit);
+  const char* p = data + request_.scan;
+  std::size_t count = request_.field_count;
+  // A field line past max_fields is left to OnFieldLine, which rejects it. A clean line cannot
+  // be rejected but by OnField, so the lines of one scan may be looked at after it.
+  while (count < field_capacity_ || GrowFieldTables()) {
+    const std::size_t room = std::min(field_capacity_ - count, internal::kMaxScannedFields);
+    const internal::ScannedFields scanned = scan_(data, p, end, spans_.data() + count, room);
+    p = scanned.next;
+    for (std::uint32_t framing = scanned.framing; framing != 0; framing &= framing - 1) {
+      const std::size_t index = count + static_cast<std::size_t>(__builtin_ctz(framing));
+      if (const ParseError error = OnField(data, index); error != ParseError::kNone) return error;
     }
-  } while (count == kBatch);
-  request_.scan = scan;
-  request_.line_begin = scan;
+    count += scanned.count;
+    if (scanned.count < room) break;  // at a line that is not clean
+  }
+  request_.field_count = count;
+  request_.scan = static_cast<std::size_t>(p - data);
+  request_.line_begin = request_.scan;
   return ParseError::kNone;
 }
 
@@ -641,7 +652,7 @@ ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::
   const char* const line = data + begin;
   const char* const stop = data + end;
   if (IsWhitespace(*line)) return ParseError::kObsFold;
-  if (spans_.size() >= limits_.max_fields) return ParseError::kTooManyFields;
+  if (!RoomForField()) return ParseError::kTooManyFields;
   const char* const colon = SkipToken(line, stop);
   if (colon == stop) return ParseError::kMissingColon;
   if (*colon != ':') {
@@ -657,7 +668,9 @@ ParseError RequestParser::OnFieldLine(const char* data, std::size_t begin, std::
 }
 
 // The fields that decide framing and connection handling; the rest are only recorded.
-ParseError RequestParser::OnField(const char* data, std::string_view name, std::string_view value) {
+ParseError RequestParser::OnField(const char* data, std::size_t index) {
+  const std::string_view name(data + spans_[index].name_begin, spans_[index].name_size);
+  const std::string_view value(data + spans_[index].value_begin, spans_[index].value_size);
   switch (name.size()) {
     case 4:
       if (!MatchesWord(name, "host")) break;
@@ -666,7 +679,7 @@ ParseError RequestParser::OnField(const char* data, std::string_view name, std::
         return ParseError::kInvalidHost;
       }
       request_.has_host = true;
-      request_.host_field = spans_.size() - 1;
+      request_.host_field = index;
       break;
     case 6:
       if (MatchesWord(name, "expect")) OnExpect(value);
@@ -801,13 +814,12 @@ ParseStatus RequestParser::Complete(std::string_view received) {
   const char* const data = received.data();
   request_.head.method = std::string_view(data + request_.method_begin, request_.method_size);
   request_.head.target = std::string_view(data + request_.target_begin, request_.target_size);
-  if (fields_.size() < spans_.size()) fields_.resize(spans_.size());
-  for (std::size_t i = 0; i < spans_.size(); ++i) {
-    const FieldSpan& span = spans_[i];
+  for (std::size_t i = 0; i < request_.field_count; ++i) {
+    const internal::FieldSpan& span = spans_[i];
     fields_[i].name = std::string_view(data + span.name_begin, span.name_size);
     fields_[i].value = std::string_view(data + span.value_begin, span.value_size);
   }
-  request_.head.fields = std::span<const Field>(fields_.data(), spans_.size());
+  request_.head.fields = std::span<const Field>(fields_.data(), request_.field_count);
   request_.head.host = request_.has_host ? fields_[request_.host_field].value : std::string_view();
   request_.stage = Stage::kComplete;
   request_.pending_limit = 0;

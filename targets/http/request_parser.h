@@ -14,8 +14,8 @@
 //   }
 //
 // The parser allocates only in its constructor; parsing a request never touches the heap.
-// (Only when Limits allow more than 1024 fields does the first request with more grow the
-// parser's field table, once.)
+// (Only when Limits allow more than 1024 fields does a request with more grow the parser's
+// field tables, doubling them as needed; they keep that size.)
 // After kComplete or kError, call Reset() before parsing the next request.
 #ifndef PARLEY_TARGETS_HTTP_REQUEST_PARSER_H_
 #define PARLEY_TARGETS_HTTP_REQUEST_PARSER_H_
@@ -65,17 +65,17 @@ class RequestParser {
  private:
   enum class Stage : std::uint8_t { kRequestLine, kFields, kComplete, kError };
 
-  // Offsets into the caller's buffer, so the buffer may move between calls.
-  struct FieldSpan {
-    std::uint32_t name_begin, name_size, value_begin, value_size;
-  };
-
   // Parse without the fast path for a few new bytes that hold no line end.
   ParseStatus ParseMore(std::string_view received);
   // Handles the line ending at `lf` and every complete line after it.
   ParseStatus ParseLines(std::string_view received, const char* lf);
   // Handles the clean field lines (field_scan.h) from request_.scan on, found by scan_.
   ParseError ParseCleanFieldLines(const char* data, std::size_t size);
+  // Makes room in spans_ for one more field line than request_.field_count, unless max_fields
+  // are there already: returns false then.
+  bool RoomForField();
+  // Doubles spans_ (and fields_), up to max_fields; false when it is that long already.
+  bool GrowFieldTables();
   // Sets pending_limit for a request line starting at `begin`: the nearer of the method's bound
   // and the line's.
   void StartRequestLine(std::size_t begin);
@@ -93,8 +93,10 @@ class RequestParser {
   ParseError OnTarget(const char* data, std::string_view method, std::string_view target);
   ParseError OnFieldLine(const char* data, std::size_t begin, std::size_t end);
   // Records the field line [begin, end) whose name ends at `colon` and whose value is valid.
+  // REQUIRES: RoomForField().
   ParseError AddField(const char* data, std::size_t begin, const char* colon, const char* end);
-  ParseError OnField(const char* data, std::string_view name, std::string_view value);
+  // Looks at the field line recorded at spans_[index].
+  ParseError OnField(const char* data, std::size_t index);
   ParseError OnContentLength(std::string_view value);
   ParseError OnTransferEncoding(std::string_view value);
   void OnConnection(std::string_view value);
@@ -116,7 +118,8 @@ class RequestParser {
     std::size_t method_size = 0;
     std::size_t target_begin = 0;
     std::size_t target_size = 0;
-    std::size_t host_field = 0;  // index in spans_ of the Host field line
+    std::size_t field_count = 0;  // field lines recorded in spans_
+    std::size_t host_field = 0;   // index in spans_ of the Host field line
     bool skipped_empty_line = false;
     bool has_host = false;
     bool has_content_length = false;
@@ -135,10 +138,12 @@ class RequestParser {
   internal::FieldScanFunction scan_;
   internal::TargetScanFunction scan_target_;    // nullptr: SkipTarget in request_parser.cc
   internal::TargetScanFunction scan_reg_name_;  // nullptr: a plain loop
-  // The field lines of the current request (cleared by Reset); reserved in the constructor,
-  // never grows past max_fields.
-  std::vector<FieldSpan> spans_;
-  std::vector<Field> fields_;  // sized in the constructor; views materialized on completion
+  // The field lines of the current request: the first request_.field_count (field_scan.h's
+  // scans write them in place). Sized in the constructor; grows only past 1024, never past
+  // max_fields.
+  std::vector<internal::FieldSpan> spans_;
+  std::vector<Field> fields_;       // as large as spans_; views materialized on completion
+  std::size_t field_capacity_ = 0;  // the field lines spans_ may hold: max_fields at most
 
   PerRequest request_;
 };

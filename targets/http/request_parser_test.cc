@@ -621,6 +621,54 @@ TEST(HttpRequestParser, FieldCountLimit) {
       {{"GET / HTTP/1.1\r\n" + fields + "Y: 100\r\n" + kEnd, ParseError::kTooManyFields, 431}});
 }
 
+// Past the 1024 field lines a parser makes room for up front, its tables grow; a second request
+// on the same parser finds them grown.
+TEST(HttpRequestParser, FieldTablesGrowPastTheirFirstSize) {
+  Limits limits;
+  limits.max_fields = 3000;
+  limits.max_header_section = 64 * 1024;
+  std::string fields = kHost;
+  for (int i = 1; i < 2500; ++i)
+    fields += "X" + std::to_string(i) + ": " + std::to_string(i) + "\r\n";
+  const std::string request = "GET / HTTP/1.1\r\n" + fields + kEnd;
+  // Whole and in two pieces only: every split of a request this long would take long.
+  const Outcome o = Feed(request, {request.size()}, limits);
+  ASSERT_EQ(o.fields.size(), 2500u);
+  EXPECT_EQ(o.fields[2499], (std::pair<std::string, std::string>{"X2499", "2499"}));
+  EXPECT_EQ(Feed(request, {request.size() / 2, request.size()}, limits), o);
+  RequestParser parser(limits);
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_EQ(parser.Parse(request), ParseStatus::kComplete);
+    EXPECT_EQ(parser.head().fields.size(), 2500u);
+    EXPECT_EQ(parser.head().fields[1234].value, "1234");
+    parser.Reset();
+  }
+  limits.max_fields = 1500;
+  EXPECT_EQ(Feed(request, {request.size()}, limits).error, ParseError::kTooManyFields);
+}
+
+// The fields that decide framing are found wherever they stand among many others.
+TEST(HttpRequestParser, FramingFieldsAmongManyOthers) {
+  std::string others;
+  for (int i = 0; i < 30; ++i)
+    others += "Xx-" + std::to_string(i) + ": v\r\n";
+  const Outcome o =
+      ExpectComplete("POST / HTTP/1.1\r\n" + others + "Host: b\r\n" + others +
+                     "Connection: close\r\n" + others + "Content-Length: 7\r\n" + kEnd);
+  EXPECT_EQ(o.host, "b");
+  EXPECT_FALSE(o.keep_alive);
+  EXPECT_EQ(o.framing, BodyFraming::kContentLength);
+  EXPECT_EQ(o.content_length, 7u);
+  ExpectRejected({
+      {"GET / HTTP/1.1\r\n" + others + kHost + others + kHost + kEnd, ParseError::kDuplicateHost,
+       400},
+      {"GET / HTTP/1.1\r\n" + others + others + "Host: a b\r\n" + kEnd, ParseError::kInvalidHost,
+       400},
+      {"GET / HTTP/1.1\r\n" + kHost + others + "Content-Length: 1\r\nContent-Length: 2\r\n" + kEnd,
+       ParseError::kConflictingContentLength, 400},
+  });
+}
+
 TEST(HttpRequestParser, BareLf) {
   const std::string request = "GET / HTTP/1.1\nHost: a\nX: y\n\n";
   ExpectRejected({{request, ParseError::kBareLf, 400},
