@@ -23,26 +23,10 @@ const char* SkipPlainRegNameAvx2(const char* buffer, const char* p, const char* 
 
 namespace {
 
-// The reference: the definition of a clean line, one byte at a time.
+// The reference, a plain loop (field_scan_lines.h).
 ScannedFields ScanCleanLinesPortable(const char* buffer, const char* p, const char* end,
                                      FieldSpan* out, std::size_t capacity) {
-  std::uint32_t count = 0;
-  std::uint32_t framing = 0;
-  while (count < capacity) {
-    const char* name_end = p;
-    while (name_end != end && Is(*name_end, kToken))
-      ++name_end;
-    if (name_end == p || name_end == end || *name_end != ':') break;
-    const char* cr = name_end + 1;
-    while (cr != end && Is(*cr, kFieldValue))
-      ++cr;
-    if (cr == end || cr + 1 == end || cr[0] != '\r' || cr[1] != '\n') break;
-    out[count] = TrimmedFieldSpan(buffer, p, name_end, cr);
-    framing |= std::uint32_t{MayBeFramingName(p, static_cast<std::size_t>(name_end - p))} << count;
-    ++count;
-    p = cr + 2;
-  }
-  return {p, count, framing};
+  return ScanCleanLinesOneByOne(buffer, p, end, out, capacity);
 }
 
 #if defined(__SSE2__)

@@ -1,5 +1,6 @@
 // The one algorithm behind every vector FieldScanFunction (field_scan.h), written once over a
-// vector policy V. Included only by the field_scan*.cc files, each after switching on its
+// vector policy V, and the plain loop that defines a clean line, which every one of them must
+// agree with. Included only by the field_scan*.cc files, each after switching on its
 // instruction set; everything here has internal linkage, so no code built for a wider unit can
 // be picked by the linker for another file.
 //
@@ -29,6 +30,29 @@
 namespace parley::http::internal {
 namespace {
 
+// The definition of a clean line, one byte at a time: the portable FieldScanFunction, and the
+// vector ones' for a buffer shorter than one load.
+inline ScannedFields ScanCleanLinesOneByOne(const char* buffer, const char* p, const char* end,
+                                            FieldSpan* out, std::size_t capacity) {
+  std::uint32_t count = 0;
+  std::uint32_t framing = 0;
+  while (count < capacity) {
+    const char* name_end = p;
+    while (name_end != end && Is(*name_end, kToken))
+      ++name_end;
+    if (name_end == p || name_end == end || *name_end != ':') break;
+    const char* cr = name_end + 1;
+    while (cr != end && Is(*cr, kFieldValue))
+      ++cr;
+    if (cr == end || cr + 1 == end || cr[0] != '\r' || cr[1] != '\n') break;
+    out[count] = TrimmedFieldSpan(buffer, p, name_end, cr);
+    framing |= std::uint32_t{MayBeFramingName(p, static_cast<std::size_t>(name_end - p))} << count;
+    ++count;
+    p = cr + 2;
+  }
+  return {p, count, framing};
+}
+
 // Whether a byte that MaybeControls marks is one a field value does not allow. A clean line's
 // first such byte is its CR.
 inline bool IsControl(char c) {
@@ -55,29 +79,16 @@ struct Masks {
   bool full;
 };
 
-// For an input shorter than kWidth bytes: the bytes copied and padded with zeros. Rare, and
-// kept out of line, with a V of its own, so that the caller's V can stay in registers.
+// Reads only [end - kWidth, end) or [p, p + kWidth): near the end, a load that ends at `end`,
+// its masks shifted so that bit 0 is p's byte. REQUIRES: the kWidth bytes before `end` are
+// readable.
 template <class V>
-[[gnu::noinline]] Masks LoadCopy(const char* p, std::size_t readable) {
-  const V v;
-  char copy[V::kWidth] = {};
-  if (readable > 0) std::memcpy(copy, p, readable);
-  const std::uint32_t valid = (std::uint32_t{1} << readable) - 1;
-  return {v.MaybeControls(copy) & valid, v.NotTokens(copy) & valid, false};
-}
-
-// Reads only [buffer, end): near the end, a load that ends at `end`, its masks shifted so that
-// bit 0 is p's byte.
-template <class V>
-[[gnu::always_inline]] inline Masks Load(const V& v, const char* buffer, const char* p,
-                                         const char* end) {
+[[gnu::always_inline]] inline Masks Load(const V& v, const char* p, const char* end) {
   const std::size_t readable = static_cast<std::size_t>(end - p);
   if (readable >= V::kWidth) [[likely]] {
     return {v.MaybeControls(p), v.NotTokens(p), true};
   }
-  if (readable == 0 || static_cast<std::size_t>(end - buffer) < V::kWidth) {
-    return LoadCopy<V>(p, readable);
-  }
+  if (readable == 0) return {0, 0, false};
   const unsigned shift = static_cast<unsigned>(V::kWidth - readable);
   return {v.MaybeControls(end - V::kWidth) >> shift, v.NotTokens(end - V::kWidth) >> shift, false};
 }
@@ -85,7 +96,7 @@ template <class V>
 // The offset from `p` of the first byte that is not a token character, or of `end`, given the
 // masks of the first block.
 template <class V>
-std::size_t NameSize(const V& v, const char* buffer, const char* p, const char* end, Masks masks) {
+std::size_t NameSize(const V& v, const char* p, const char* end, Masks masks) {
   for (std::size_t at = 0;;) {
     for (std::uint32_t candidates = masks.not_tokens; candidates != 0;
          candidates &= candidates - 1) {
@@ -94,30 +105,55 @@ std::size_t NameSize(const V& v, const char* buffer, const char* p, const char* 
     }
     if (!masks.full) return static_cast<std::size_t>(end - p);
     at += V::kWidth;
-    masks = Load(v, buffer, p + at, end);
+    masks = Load(v, p + at, end);
   }
 }
 
-// The offset from `p` of the first control byte but HTAB (or DEL), or of `end`, given the
-// masks of the first block. Past it only controls are looked for.
+// MaybeControls for the 32 bytes from p: one load or two.
 template <class V>
-[[gnu::always_inline]] inline std::size_t ContentSize(const V& v, const char* buffer, const char* p,
-                                                      const char* end, Masks masks) {
-  std::uint32_t candidates = masks.maybe_controls;
-  bool full = masks.full;
-  for (std::size_t at = 0;;) {
-    for (; candidates != 0; candidates &= candidates - 1) {
-      const std::size_t found = at + static_cast<std::size_t>(__builtin_ctz(candidates));
-      if (IsControl(p[found])) return found;
+[[gnu::always_inline]] inline std::uint32_t MaybeControls32(const V& v, const char* p) {
+  if constexpr (V::kWidth == 32) {
+    return v.MaybeControls(p);
+  } else {
+    static_assert(V::kWidth == 16);
+    return v.MaybeControls(p) | v.MaybeControls(p + 16) << 16;
+  }
+}
+
+// The offset from `p` of the first control byte but HTAB (or DEL) among the bytes from `at`
+// that `candidates` marks, or `none`.
+inline std::size_t FirstControl(const char* p, std::size_t at, std::uint32_t candidates,
+                                std::size_t none) {
+  for (; candidates != 0; candidates &= candidates - 1) {
+    const std::size_t found = at + static_cast<std::size_t>(__builtin_ctz(candidates));
+    if (IsControl(p[found])) return found;
+  }
+  return none;
+}
+
+// The offset from `p` of the first control byte but HTAB (or DEL), or of `end`, given the
+// masks of the first block. Past it only controls are looked for, 32 bytes at a time.
+template <class V>
+[[gnu::always_inline]] inline std::size_t ContentSize(const V& v, const char* p, const char* end,
+                                                      Masks masks) {
+  const std::size_t size = static_cast<std::size_t>(end - p);
+  if (const std::size_t found = FirstControl(p, 0, masks.maybe_controls, size);
+      found != size || !masks.full) {
+    return found;
+  }
+  std::size_t at = V::kWidth;
+  for (; size - at >= 32; at += 32) {
+    if (const std::uint32_t candidates = MaybeControls32(v, p + at); candidates != 0) {
+      if (const std::size_t found = FirstControl(p, at, candidates, size); found != size) {
+        return found;
+      }
     }
-    if (!full) return static_cast<std::size_t>(end - p);
-    at += V::kWidth;
-    if (static_cast<std::size_t>(end - p) - at >= V::kWidth) [[likely]] {
-      candidates = v.MaybeControls(p + at);
-    } else {
-      const Masks tail = Load(v, buffer, p + at, end);
-      candidates = tail.maybe_controls;
-      full = false;
+  }
+  for (;; at += V::kWidth) {
+    const Masks tail = Load(v, p + at, end);
+    if (const std::size_t found = FirstControl(p, at, tail.maybe_controls, size);
+        found != size || !tail.full) {
+      return found;
     }
   }
 }
@@ -168,22 +204,25 @@ const char* SkipPlainRegName(const char* buffer, const char* p, const char* end)
 template <class V>
 ScannedFields ScanCleanLines(const char* buffer, const char* p, const char* end, FieldSpan* out,
                              std::size_t capacity) {
+  if (static_cast<std::size_t>(end - buffer) < V::kWidth) {
+    return ScanCleanLinesOneByOne(buffer, p, end, out, capacity);
+  }
   const V v;
   std::uint32_t count = 0;
   std::uint32_t framing = 0;
   // A line that cannot be clean is most often the empty line that ends the head: its first
   // byte tells, before any load.
   while (count < capacity && p != end && Is(*p, kToken)) {
-    const Masks masks = Load(v, buffer, p, end);
+    const Masks masks = Load(v, p, end);
     const std::size_t name = masks.not_tokens != 0 && V::kExactTokens
                                  ? static_cast<std::size_t>(__builtin_ctz(masks.not_tokens))
-                                 : NameSize(v, buffer, p, end, masks);
+                                 : NameSize(v, p, end, masks);
     // Most often the first byte that may be a control is the CR that ends the line.
     std::size_t content = masks.maybe_controls != 0
                               ? static_cast<std::size_t>(__builtin_ctz(masks.maybe_controls))
                               : 0;
     if (masks.maybe_controls == 0 || p[content] != '\r') {
-      content = ContentSize(v, buffer, p, end, masks);
+      content = ContentSize(v, p, end, masks);
     }
     if (p + content + 1 >= end || p[name] != ':' || p[content] != '\r' || p[content + 1] != '\n') {
       break;

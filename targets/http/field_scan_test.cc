@@ -211,8 +211,9 @@ TEST(FieldScan, StopsBeforeTheFirstLineThatIsNotClean) {
 TEST(FieldScan, EveryByteInNameAndValueIsJudgedAlike) {
   for (int byte = 0; byte < 256; ++byte) {
     const char c = static_cast<char>(byte);
-    // At every position of a 16- and a 32-byte block, and past them.
-    for (std::size_t at : {0u, 5u, 15u, 16u, 31u, 32u, 40u}) {
+    // At every position of a 16- and a 32-byte block, and past them (a value's bytes after its
+    // first block are searched 32 at a time, then one block at a time).
+    for (std::size_t at : {0u, 5u, 15u, 16u, 31u, 32u, 40u, 47u, 48u, 63u, 64u, 79u, 80u, 100u}) {
       ScanEveryWay(std::string(at, 'n') + c + "n: value\r\n");
       ScanEveryWay("Name: " + std::string(at, 'v') + c + "v\r\n");
     }
@@ -226,6 +227,7 @@ TEST(FieldScan, AgreesWithThePortableScanOnRandomLines) {
   const std::string alphabet = "aZ9-!~:  \t\r\n\x01\x7f\x80\xff(\"";
   std::uniform_int_distribution<std::size_t> pick(0, alphabet.size() - 1);
   std::uniform_int_distribution<std::size_t> length(0, 40);
+  std::uniform_int_distribution<std::size_t> value_length(0, 120);
   std::uniform_int_distribution<int> kind(0, 9);
   for (int round = 0; round < 3000; ++round) {
     std::string bytes;
@@ -233,7 +235,7 @@ TEST(FieldScan, AgreesWithThePortableScanOnRandomLines) {
     for (int i = 0; i < lines; ++i) {
       bytes += std::string(length(random) % 20 + 1, "abcXYZ-09"[random() % 9]);
       bytes += ':';
-      for (std::size_t n = length(random); n > 0; --n) {
+      for (std::size_t n = value_length(random); n > 0; --n) {
         bytes += random() % 8 == 0 ? alphabet[pick(random)] : "v x\t"[random() % 4];
       }
       bytes += random() % 12 == 0 ? "\n" : "\r\n";
