@@ -9,7 +9,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "targets/http/char_class.h"
 #include "targets/http/field_scan.h"

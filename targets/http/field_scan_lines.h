@@ -18,7 +18,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 
 #include "targets/http/char_class.h"
 #include "targets/http/field_scan.h"
@@ -208,11 +207,13 @@ ScannedFields ScanCleanLines(const char* buffer, const char* p, const char* end,
     return ScanCleanLinesOneByOne(buffer, p, end, out, capacity);
   }
   const V v;
-  std::uint32_t count = 0;
+  FieldSpan* next = out;
+  FieldSpan* const out_end = out + capacity;
   std::uint32_t framing = 0;
+  std::uint32_t line_bit = 1;  // the bit of `framing` for *next
   // A line that cannot be clean is most often the empty line that ends the head: its first
   // byte tells, before any load.
-  while (count < capacity && p != end && Is(*p, kToken)) {
+  while (next != out_end && p != end && Is(*p, kToken)) {
     const Masks masks = Load(v, p, end);
     const std::size_t name = masks.not_tokens != 0 && V::kExactTokens
                                  ? static_cast<std::size_t>(__builtin_ctz(masks.not_tokens))
@@ -227,12 +228,12 @@ ScannedFields ScanCleanLines(const char* buffer, const char* p, const char* end,
     if (p + content + 1 >= end || p[name] != ':' || p[content] != '\r' || p[content + 1] != '\n') {
       break;
     }
-    out[count] = TrimmedFieldSpan(buffer, p, p + name, p + content);
-    framing |= std::uint32_t{MayBeFramingName(p, name)} << count;
-    ++count;
+    *next++ = TrimmedFieldSpan(buffer, p, p + name, p + content);
+    if (MayBeFramingName(p, name)) framing |= line_bit;
+    line_bit <<= 1;
     p += content + 2;
   }
-  return {p, count, framing};
+  return {p, static_cast<std::uint32_t>(next - out), framing};
 }
 
 }  // namespace
