@@ -380,6 +380,28 @@ TEST(HttpRequestParser, Host) {
 
 // --- framing -------------------------------------------------------------------------------
 
+// Host names long enough for the vector searches: every byte at every position of a block,
+// judged alike by every field scan (Feed compares them).
+TEST(HttpRequestParser, LongHosts) {
+  for (const std::string host :
+       {"www.kittyhell.com", "a-very-long-host-name.example.com:8080", "long%41name.example.org",
+        "sub_domain~with!sub$delims&'()*+,;=.example"}) {
+    EXPECT_EQ(ExpectComplete("GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n").host, host);
+  }
+  for (const std::string host : {"long-host-name.example%4z", "long-host-name.example x",
+                                 "long-host-name.example:99999", "long-host-name.example%"}) {
+    ExpectRejected(
+        {{"GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n", ParseError::kInvalidHost, 400}});
+  }
+  for (int byte = 0x21; byte < 0x100; ++byte) {
+    for (std::size_t at : {0u, 5u, 15u, 16u, 17u, 31u, 32u, 40u}) {
+      std::string host = std::string(at, 'h') + static_cast<char>(byte) + "41.example";
+      const std::string request = "GET / HTTP/1.1\r\nHost: " + host + "\r\n\r\n";
+      Feed(request, {request.size()}, Limits());
+    }
+  }
+}
+
 TEST(HttpRequestParser, Framing) {
   struct Case {
     std::string fields;
