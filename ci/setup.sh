@@ -28,7 +28,7 @@ USAGE
 }
 
 declare -A groups=(
-  [build]="cmake ninja-build g++ make python3 pkg-config libboost-dev libboost-program-options-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev openssl clang-14 libclang-rt-14-dev clang-format-14"
+  [build]="cmake ninja-build g++ make python3 pkg-config libboost-dev libboost-program-options-dev libyaml-cpp-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev liburing-dev openssl clang-14 libclang-rt-14-dev clang-format-14"
   [test]="curl ncat netcat-openbsd nginx-light ngircd chromium procps patch afl++ openssl python3-jsonschema python3-yaml help2man lintian dpkg-dev fakeroot bash-completion yamllint"
   [fuzz]="afl++"
   [bench]="wrk nginx-light ncat linux-perf valgrind procps time"

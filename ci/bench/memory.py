@@ -7,6 +7,7 @@ import time
 
 from ci.bench import peers
 from ci.bench.context import log
+from ci.bench.http_server import ENGINES
 from ci.bench.peers import PeerError
 from ci.bench.rows import Row, fmt, median
 
@@ -63,26 +64,35 @@ def read_line(client, timeout):
 
 def run(ctx):
     s = ctx.settings
-    ours, theirs, ours_pss, theirs_pss, detail = [], [], [], [], []
+    ours = {engine: ([], []) for engine in ENGINES}  # (RSS, PSS) growth per round
+    theirs, theirs_pss, detail = [], [], []
     for r in range(s.memory_rounds):
         log("memory: %d idle keep-alive connections, round %d/%d"
             % (s.idle_connections, r + 1, s.memory_rounds))
-        rss, pss, before, after = idle_memory(ctx, "http-server", lambda: peers.start_http_server(
-            ctx.procs, ctx.bin / "http-server", 1, ctx.out / "logs" / "http-server.log",
-            ["--idle-timeout", "10m", "--max-connections", "100000"]))
-        ours.append(rss)
-        ours_pss.append(pss)
-        detail.append({"server": "http-server", "before_kib": before, "after_kib": after})
+        for engine in ENGINES:
+            rss, pss, before, after = idle_memory(
+                ctx, "http-server", lambda engine=engine: peers.start_http_server(
+                    ctx.procs, ctx.bin / "http-server", 1, ctx.out / "logs" / "http-server.log",
+                    ["--idle-timeout", "10m", "--max-connections", "100000", "--io", engine]))
+            ours[engine][0].append(rss)
+            ours[engine][1].append(pss)
+            detail.append({"server": "http-server --io " + engine, "before_kib": before,
+                           "after_kib": after})
         rss, pss, before, after = idle_memory(ctx, "nginx", lambda: peers.start_nginx(
             ctx.procs, ctx.work / "nginx-memory", 1, ctx.out / "logs" / "nginx.log"))
         theirs.append(rss)
         theirs_pss.append(pss)
         detail.append({"server": "nginx", "before_kib": before, "after_kib": after})
-    return [Row("memory", "http-server memory per idle keep-alive connection (%s connections, "
-                "RSS growth)" % "{:,}".format(s.idle_connections), "B", median(ours), "nginx, one worker",
-                median(theirs), "<= 1.0x nginx", higher_is_better=False, target=1.0,
-                notes="PSS growth: %s B vs nginx %s B" % (fmt(median(ours_pss)),
-                                                         fmt(median(theirs_pss))),
-                samples={"parley_rss": ours, "nginx_rss": theirs, "parley_pss": ours_pss,
-                         "nginx_pss": theirs_pss, "detail": detail},
-                ratios=[a / b for a, b in zip(ours, theirs) if b > 0])]
+    rows = []
+    for engine in ENGINES:
+        rss, pss = ours[engine]
+        rows.append(Row(
+            "memory", "http-server --io %s memory per idle keep-alive connection (%s connections, "
+            "RSS growth)" % (engine, "{:,}".format(s.idle_connections)), "B", median(rss),
+            "nginx, one worker", median(theirs), "<= 1.0x nginx", higher_is_better=False,
+            target=1.0, notes="PSS growth: %s B vs nginx %s B" % (fmt(median(pss)),
+                                                                 fmt(median(theirs_pss))),
+            samples={"parley_rss": rss, "nginx_rss": theirs, "parley_pss": pss,
+                     "nginx_pss": theirs_pss, "detail": detail},
+            ratios=[a / b for a, b in zip(rss, theirs) if b > 0]))
+    return rows

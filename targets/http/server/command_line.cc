@@ -35,6 +35,9 @@ po::options_description Options() {
     ("host", value("HOST"), "address to listen on (default 127.0.0.1)")
     ("port", value("PORT"), "port to listen on; 0 picks a free one (default 8080)")
     ("threads", value("N"), "worker threads, each with its own event loop (default 1)")
+    ("io", value("ENGINE"),
+     "how connections wait: epoll (Asio's reactor, the default) or uring (an io_uring per "
+     "thread, fewer system calls; plain HTTP only)")
     ("root", value("DIR"), "serve the files under DIR (GET and HEAD)")
     ("tls-cert", value("FILE"),
      "serve HTTPS with this PEM certificate chain (with --tls-key; ALPN http/1.1)")
@@ -185,8 +188,17 @@ std::optional<std::string> Apply(const po::variables_map& vm, ServerConfig& conf
   flags.Count("max-connections", 1, 10000000, config.max_connections);
   limits.allow_bare_lf = vm["allow-bare-lf"].as<bool>();
   config.verbose = vm["verbose"].as<bool>();
+  std::string io;
+  flags.Text("io", io);
+  if (!flags.error() && !io.empty()) {
+    if (io != "epoll" && io != "uring") return "--io: unknown engine '" + io + "' (epoll or uring)";
+    config.io = io == "uring" ? IoEngine::kUring : IoEngine::kEpoll;
+  }
   if (!flags.error() && config.tls_cert.empty() != config.tls_key.empty()) {
     return config.tls_cert.empty() ? "--tls-key needs --tls-cert" : "--tls-cert needs --tls-key";
+  }
+  if (!flags.error() && config.io == IoEngine::kUring && !config.tls_cert.empty()) {
+    return "--io uring serves plain HTTP only: leave out --tls-cert, or use --io epoll";
   }
   return flags.error();
 }

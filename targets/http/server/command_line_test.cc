@@ -23,6 +23,7 @@ TEST(HttpServerCommandLine, DefaultsMatchTheDocumentation) {
   EXPECT_EQ(cl.config.host, "127.0.0.1");
   EXPECT_EQ(cl.config.port, 8080);
   EXPECT_EQ(cl.config.threads, 1);
+  EXPECT_EQ(cl.config.io, IoEngine::kEpoll);
   EXPECT_EQ(cl.config.root, "");
   EXPECT_EQ(cl.config.header_timeout, 10s);
   EXPECT_EQ(cl.config.idle_timeout, 5s);
@@ -97,6 +98,13 @@ TEST(HttpServerCommandLine, EveryFlagReachesTheConfig) {
   EXPECT_TRUE(c.verbose);
 }
 
+TEST(HttpServerCommandLine, IoPicksTheEngine) {
+  EXPECT_EQ(Parse({"--io", "uring"}).config.io, IoEngine::kUring);
+  EXPECT_EQ(Parse({"--io=epoll"}).config.io, IoEngine::kEpoll);
+  EXPECT_EQ(Parse({"--io", "epoll", "--tls-cert", "c.pem", "--tls-key", "k.pem"}).action,
+            Action::kRun);
+}
+
 TEST(HttpServerCommandLine, HelpAndVersion) {
   const CommandLine help = Parse({"--help"});
   EXPECT_EQ(help.action, Action::kHelp);
@@ -127,6 +135,9 @@ TEST(HttpServerCommandLine, UsageErrorsNameTheProblem) {
       {{"--max-body", "lots"}, "--max-body: invalid value 'lots'"},
       {{"--max-fields", "1k"}, "--max-fields: invalid value '1k'"},
       {{"--root", ""}, "--root: must not be empty"},
+      {{"--io", "kqueue"}, "--io: unknown engine 'kqueue' (epoll or uring)"},
+      {{"--io", "uring", "--tls-cert", "c.pem", "--tls-key", "k.pem"},
+       "--io uring serves plain HTTP only"},
       {{"extra"}, "unexpected argument 'extra'"},
       {{"--port", "0", "8080"}, "unexpected argument '8080'"},
   };

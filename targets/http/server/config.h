@@ -14,10 +14,15 @@ namespace parley::http {
 
 using Duration = std::chrono::milliseconds;
 
+// How connections wait for the network: Asio's epoll reactor, or an io_uring per thread
+// (uring_loop.h; plain HTTP only).
+enum class IoEngine { kEpoll, kUring };
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port
   int threads = 1;
+  IoEngine io = IoEngine::kEpoll;
   std::string root;  // static files; empty serves none
   // HTTPS: a PEM certificate chain and its private key (both, or neither for plain HTTP).
   std::string tls_cert;

@@ -14,7 +14,10 @@ ManagedConnection::~ManagedConnection() {
 
 ConnectionManager::ConnectionManager(Executor executor, Duration tick,
                                      std::function<void()> on_closed)
-    : timer_(executor), tick_(tick), on_closed_(std::move(on_closed)) {}
+    : timer_(std::in_place, executor), tick_(tick), on_closed_(std::move(on_closed)) {}
+
+ConnectionManager::ConnectionManager(Duration tick, std::function<void()> on_closed)
+    : tick_(tick), on_closed_(std::move(on_closed)) {}
 
 // Connections still linked belong to handlers the io_context has yet to destroy; unlink them so
 // their destructors do not touch a dead manager.
@@ -33,35 +36,34 @@ Duration ConnectionManager::TickFor(const ServerConfig& config) {
 
 void ConnectionManager::Add(ManagedConnection& connection) {
   connections_.push_back(connection);
-  if (!armed_) Arm();
+  if (timer_ && !armed_) Arm();
 }
 
 void ConnectionManager::Remove(ManagedConnection& connection) {
   connections_.erase(connections_.iterator_to(connection));
   if (connections_.empty() && armed_) {
     armed_ = false;
-    timer_.cancel();
+    timer_->cancel();
   }
   if (on_closed_) on_closed_();
 }
 
 void ConnectionManager::Arm() {
   armed_ = true;
-  timer_.expires_after(tick_);
-  timer_.async_wait([this](const boost::system::error_code& ec) {
+  timer_->expires_after(tick_);
+  timer_->async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;  // cancelled: the last connection left, or the manager is going away
     armed_ = false;
-    Sweep();
+    Sweep(ManagedConnection::Clock::now());
+    // The timer runs only while there are connections, so an idle loop can finish.
+    if (!connections_.empty()) Arm();
   });
 }
 
-// The timer runs only while there are connections, so an idle loop can finish.
-void ConnectionManager::Sweep() {
-  const ManagedConnection::Clock::time_point now = ManagedConnection::Clock::now();
+void ConnectionManager::Sweep(ManagedConnection::Clock::time_point now) {
   ForEach([now](ManagedConnection& c) {
     if (c.deadline() <= now) c.OnDeadline(now);
   });
-  if (!connections_.empty()) Arm();
 }
 
 // Callbacks never destroy a connection synchronously (its pending handlers own it), but the next

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 
 #include "targets/http/server/config.h"
 
@@ -54,6 +55,8 @@ class ConnectionManager {
   // `on_closed` (optional) runs after each connection leaves. REQUIRES: destroyed before the
   // io_context behind `executor`.
   ConnectionManager(Executor executor, Duration tick, std::function<void()> on_closed = {});
+  // Without a timer: the owner's loop calls Sweep() at least every `tick` (UringLoop does).
+  explicit ConnectionManager(Duration tick, std::function<void()> on_closed = {});
   ~ConnectionManager();
 
   ConnectionManager(const ConnectionManager&) = delete;
@@ -61,7 +64,10 @@ class ConnectionManager {
 
   void DrainAll();
   void AbortAll();
+  // Gives every connection whose deadline has passed its OnDeadline(now).
+  void Sweep(ManagedConnection::Clock::time_point now);
   std::size_t size() const { return connections_.size(); }
+  Duration tick() const { return tick_; }
 
   // The sweep period for `config`: an eighth of its shortest timeout, within [5ms, 250ms], so
   // a timeout fires at most that late.
@@ -73,15 +79,14 @@ class ConnectionManager {
   void Add(ManagedConnection& connection);
   void Remove(ManagedConnection& connection);
   void Arm();
-  void Sweep();
   template <class F>
   void ForEach(F f);
 
   boost::intrusive::list<ManagedConnection, boost::intrusive::constant_time_size<true>>
       connections_;
-  boost::asio::basic_waitable_timer<std::chrono::steady_clock,
-                                    boost::asio::wait_traits<std::chrono::steady_clock>, Executor>
-      timer_;
+  using Timer = boost::asio::basic_waitable_timer<
+      std::chrono::steady_clock, boost::asio::wait_traits<std::chrono::steady_clock>, Executor>;
+  std::optional<Timer> timer_;  // none when the owner's loop sweeps
   Duration tick_;
   bool armed_ = false;
   std::function<void()> on_closed_;

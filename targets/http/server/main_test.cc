@@ -124,6 +124,32 @@ TEST(HttpServerProgram, SigintWithIdleConnectionsExitsZero) {
   EXPECT_EQ(child.Stderr(), "");  // quiet by default
 }
 
+TEST(HttpServerProgram, IoUringServesAndShutsDownOnSigterm) {
+  ChildProcess child({kProgram, "--port", "0", "--io", "uring", "--threads", "2"});
+  const std::uint16_t port = StartServer(child);
+  ASSERT_NE(port, 0) << child.Stderr();
+  Client idle(port);
+  ASSERT_TRUE(idle.Send("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const auto page = idle.Read();
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->body, "<h1>Hola Mundo</h1>\n");
+  Client busy(port);
+  ASSERT_TRUE(busy.Send(
+      "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"));
+  const auto interim = busy.Read();
+  ASSERT_TRUE(interim);
+  ASSERT_EQ(interim->status, 100);
+  child.Signal(SIGTERM);
+  EXPECT_TRUE(idle.WaitClosed());
+  ASSERT_TRUE(busy.Send("abc"));
+  const auto r = busy.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->Header("Connection"), "close");
+  EXPECT_TRUE(r->body.ends_with("body-length: 3\nabc"));
+  EXPECT_EQ(child.Wait(), 0) << child.Stderr();
+  EXPECT_EQ(child.Stderr(), "");
+}
+
 TEST(HttpServerProgram, VerboseLogsRequestsOnStderr) {
   ChildProcess child({kProgram, "--port", "0", "--verbose"});
   const std::uint16_t port = StartServer(child);

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <csignal>
 #include <cstdio>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -32,6 +33,7 @@ Server::Server(ServerConfig config, std::optional<StaticFiles> files,
       tls_(tls),
       handler_(files_ ? &*files_ : nullptr),
       workers_(MakeWorkers()),
+      uring_workers_(MakeUringWorkers()),
       acceptor_(workers_[0]->context()),
       accept_retry_(workers_[0]->context()),
       grace_(workers_[0]->context()) {
@@ -42,9 +44,22 @@ Server::Server(ServerConfig config, std::optional<StaticFiles> files,
 
 std::vector<std::unique_ptr<Worker>> Server::MakeWorkers() {
   std::vector<std::unique_ptr<Worker>> workers;
-  for (int i = 0; i < std::max(config_.threads, 1); ++i) {
+  const int count = config_.io == IoEngine::kUring ? 1 : std::max(config_.threads, 1);
+  for (int i = 0; i < count; ++i) {
     workers.push_back(
         std::make_unique<Worker>(config_, handler_, tls_, [this] { OnConnectionClosed(); }));
+  }
+  return workers;
+}
+
+std::vector<std::unique_ptr<UringWorker>> Server::MakeUringWorkers() {
+  std::vector<std::unique_ptr<UringWorker>> workers;
+  if (config_.io != IoEngine::kUring) return workers;
+  for (int i = 0; i < std::max(config_.threads, 1); ++i) {
+    std::string error;
+    workers.push_back(UringWorker::Create(
+        config_, handler_, [this] { OnConnectionClosed(); }, &error));
+    if (!workers.back()) throw std::runtime_error("--io uring: " + error);
   }
   return workers;
 }
@@ -85,6 +100,9 @@ void Server::Run() {
   for (std::size_t i = 1; i < workers_.size(); ++i) {
     threads.emplace_back([worker = workers_[i].get()] { worker->context().run(); });
   }
+  for (auto& worker : uring_workers_) {
+    threads.emplace_back([worker = worker.get()] { worker->Run(); });
+  }
   workers_[0]->context().run();
   for (std::thread& thread : threads)
     thread.join();
@@ -96,8 +114,8 @@ void Server::Shutdown() {
 
 void Server::Accept() {
   if (stopping_) return;
-  Worker& worker = *workers_[next_worker_];
-  next_worker_ = (next_worker_ + 1) % workers_.size();
+  Worker& worker = *workers_[next_worker_ % workers_.size()];
+  if (uring_workers_.empty()) next_worker_ = (next_worker_ + 1) % workers_.size();
   acceptor_.async_accept(worker.context(), [this, &worker](const error_code& ec, Socket socket) {
     OnAccept(ec, std::move(socket), worker);
   });
@@ -120,6 +138,14 @@ void Server::OnAccept(const error_code& ec, Socket socket, Worker& worker) {
   if (open_.load() >= config_.max_connections) return Reject(socket);
   ++open_;
   const std::uint64_t id = ++next_id_;
+  if (!uring_workers_.empty()) {
+    UringWorker& uring = *uring_workers_[next_worker_];
+    next_worker_ = (next_worker_ + 1) % uring_workers_.size();
+    error_code ignored;
+    const int fd = socket.release(ignored);
+    if (fd < 0) return OnConnectionClosed();
+    return uring.Adopt(fd, id);
+  }
   if (&worker == workers_[0].get()) return worker.Adopt(std::move(socket), id);
   asio::post(worker.context(), [&worker, id, socket = std::move(socket)]() mutable {
     worker.Adopt(std::move(socket), id);
@@ -151,6 +177,8 @@ void Server::BeginShutdown() {
   for (auto& worker : workers_) {
     asio::post(worker->context(), [w = worker.get()] { w->DrainAll(); });
   }
+  for (auto& worker : uring_workers_)
+    worker->DrainAll();
   guards_.clear();
   if (open_.load() == 0) return;
   grace_.expires_after(config_.shutdown_grace);
@@ -159,6 +187,8 @@ void Server::BeginShutdown() {
     for (auto& worker : workers_) {
       asio::post(worker->context(), [w = worker.get()] { w->AbortAll(); });
     }
+    for (auto& worker : uring_workers_)
+      worker->AbortAll();
   });
 }
 

@@ -28,6 +28,7 @@
 #include "targets/http/server/config.h"
 #include "targets/http/server/request_handler.h"
 #include "targets/http/server/static_files.h"
+#include "targets/http/server/uring_worker.h"
 #include "targets/http/server/worker.h"
 
 namespace parley::http {
@@ -63,6 +64,7 @@ class Server {
   using WorkGuard = boost::asio::executor_work_guard<boost::asio::io_context::executor_type>;
 
   std::vector<std::unique_ptr<Worker>> MakeWorkers();
+  std::vector<std::unique_ptr<UringWorker>> MakeUringWorkers();
   void Accept();
   void OnAccept(const boost::system::error_code& ec, Socket socket, Worker& worker);
   void Reject(Socket& socket);
@@ -74,7 +76,10 @@ class Server {
   std::optional<StaticFiles> files_;
   boost::asio::ssl::context* tls_;
   RequestHandler handler_;
+  // With --io epoll, every worker serves connections and the first also accepts; with --io uring,
+  // one Asio worker accepts and handles signals, and the io_uring workers serve.
   std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<UringWorker>> uring_workers_;
   std::vector<WorkGuard> guards_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer accept_retry_;

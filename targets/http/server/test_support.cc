@@ -14,6 +14,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <cerrno>
+#include <cstdlib>
 #include <stdexcept>
 
 extern char** environ;
@@ -231,6 +232,9 @@ bool Client::StaysQuiet(Duration quiet) {
 RunningServer::RunningServer(ServerConfig config) {
   config.host = "127.0.0.1";
   config.port = 0;
+  if (const char* io = std::getenv("PARLEY_TEST_HTTP_IO"); io && std::string_view(io) == "uring") {
+    config.io = IoEngine::kUring;
+  }
   std::optional<StaticFiles> files;
   if (!config.root.empty()) {
     std::string error;

@@ -79,7 +79,9 @@ class Client {
   std::string pending_;
 };
 
-// An http::Server on 127.0.0.1, port 0, running on its own thread until destroyed.
+// An http::Server on 127.0.0.1, port 0, running on its own thread until destroyed. With
+// PARLEY_TEST_HTTP_IO=uring in the environment it serves with --io uring, so one test binary
+// runs every loopback test over both engines (CMakeLists.txt registers it twice).
 class RunningServer {
  public:
   explicit RunningServer(ServerConfig config);
