@@ -388,13 +388,18 @@ def wrk_threads(cmd):
     return 2
 
 
+def client_bound(ours, theirs):
+    """Whether wrk set the pace against both servers (lists of WrkRun.client_load)."""
+    return bool(ours and theirs) and min(median(ours), median(theirs)) >= CLIENT_BOUND
+
+
 def client_load_note(ours, theirs, reference):
     """A row note on how busy wrk was in the runs against us (`ours`) and against the reference
     (`theirs`), lists of WrkRun.client_load; it says when wrk set the pace."""
     a, b = median(ours), median(theirs)
     note = "wrk busy %.0f %% of its thread's time against http-server, %.0f %% against %s" % (
         100 * a, 100 * b, reference)
-    if min(a, b) >= CLIENT_BOUND:
+    if client_bound(ours, theirs):
         note += " (client-bound: the rate is wrk's ceiling on this machine for both)"
     return note
 

@@ -2,7 +2,7 @@
 
 import unittest
 
-from ci.bench.peers import CLIENT_BOUND, client_load_note, wrk_threads
+from ci.bench.peers import CLIENT_BOUND, client_bound, client_load_note, wrk_threads
 
 
 class WrkThreadsTest(unittest.TestCase):
@@ -21,6 +21,11 @@ class ClientLoadNoteTest(unittest.TestCase):
         self.assertEqual(note, "wrk busy 98 % of its thread's time against http-server, 96 % "
                                "against nginx (client-bound: the rate is wrk's ceiling on this "
                                "machine for both)")
+
+    def test_client_bound_needs_both_sides_busy(self):
+        self.assertTrue(client_bound([0.95, 0.97], [0.91]))
+        self.assertFalse(client_bound([0.95, 0.97], [0.5, 0.6]))
+        self.assertFalse(client_bound([], [0.99]))
 
     def test_a_client_with_time_to_spare_against_either_did_not(self):
         note = client_load_note([0.97], [CLIENT_BOUND - 0.01], "nginx")
