@@ -83,6 +83,9 @@ class RequestParser {
   // and the method ended within it, moves pending_limit on to the line's bound and returns
   // kNone; otherwise returns the error (501, 414 or 431).
   ParseError PassPendingLimit(const char* data);
+  // Whether the line ending at request_.scan, past the method's bound, is whole within the
+  // line's bound and ends in CRLF, so that OnRequestLine alone judges its method's length.
+  bool WholeLineDecidesMethod(const char* data) const;
   // No line end in reach: kIncomplete, or the error of each bound that scan has reached.
   ParseStatus Pending(const char* data);
 
@@ -105,8 +108,8 @@ class RequestParser {
   ParseStatus Fail(ParseError error);
   ParseStatus Complete(std::string_view received);
 
-  // Everything about the request being parsed; Reset() replaces it whole. Offsets point into
-  // the caller's buffer, so the buffer may move between calls.
+  // Everything about the request being parsed; Reset() sets back what a new one reads. Offsets
+  // point into the caller's buffer, so the buffer may move between calls.
   struct PerRequest {
     Stage stage = Stage::kRequestLine;
     std::size_t scan = 0;           // first byte not yet searched for a line end
