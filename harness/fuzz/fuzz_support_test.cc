@@ -72,14 +72,14 @@ TEST(FuzzSupport, WithinTellsViewsInsideFromOutside) {
 TEST(FuzzSupport, ReferenceUtf8FollowsRfc3629) {
   EXPECT_TRUE(ReferenceUtf8(""));
   EXPECT_TRUE(ReferenceUtf8("caf\xc3\xa9"));
-  EXPECT_TRUE(ReferenceUtf8("\xed\x9f\xbf"));   // U+D7FF
-  EXPECT_FALSE(ReferenceUtf8("\xed\xbf\xbf"));  // U+DFFF, a surrogate
-  EXPECT_TRUE(ReferenceUtf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
+  EXPECT_TRUE(ReferenceUtf8("\xed\x9f\xbf"));       // U+D7FF
+  EXPECT_FALSE(ReferenceUtf8("\xed\xbf\xbf"));      // U+DFFF, a surrogate
+  EXPECT_TRUE(ReferenceUtf8("\xf4\x8f\xbf\xbf"));   // U+10FFFF
   EXPECT_FALSE(ReferenceUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
-  EXPECT_FALSE(ReferenceUtf8("\xc0\xaf"));            // overlong "/"
-  EXPECT_FALSE(ReferenceUtf8("\xe0\x9f\xbf"));       // overlong U+07FF
+  EXPECT_FALSE(ReferenceUtf8("\xc0\xaf"));          // overlong "/"
+  EXPECT_FALSE(ReferenceUtf8("\xe0\x9f\xbf"));      // overlong U+07FF
   EXPECT_FALSE(ReferenceUtf8("\xf8\x88\x80\x80\x80"));
-  EXPECT_FALSE(ReferenceUtf8("\x80"));       // a continuation without a lead
+  EXPECT_FALSE(ReferenceUtf8("\x80"));      // a continuation without a lead
   EXPECT_FALSE(ReferenceUtf8("\xe2\x82"));  // cut short
 }
 
