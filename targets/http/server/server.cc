@@ -114,8 +114,8 @@ void Server::Shutdown() {
 
 void Server::Accept() {
   if (stopping_) return;
-  Worker& worker = *workers_[next_worker_ % workers_.size()];
-  if (uring_workers_.empty()) next_worker_ = (next_worker_ + 1) % workers_.size();
+  Worker& worker = *workers_[next_worker_];
+  next_worker_ = (next_worker_ + 1) % workers_.size();
   acceptor_.async_accept(worker.context(), [this, &worker](const error_code& ec, Socket socket) {
     OnAccept(ec, std::move(socket), worker);
   });
@@ -139,8 +139,8 @@ void Server::OnAccept(const error_code& ec, Socket socket, Worker& worker) {
   ++open_;
   const std::uint64_t id = ++next_id_;
   if (!uring_workers_.empty()) {
-    UringWorker& uring = *uring_workers_[next_worker_];
-    next_worker_ = (next_worker_ + 1) % uring_workers_.size();
+    UringWorker& uring = *uring_workers_[next_uring_worker_];
+    next_uring_worker_ = (next_uring_worker_ + 1) % uring_workers_.size();
     error_code ignored;
     const int fd = socket.release(ignored);
     if (fd < 0) return OnConnectionClosed();

@@ -85,7 +85,8 @@ class Server {
   boost::asio::steady_timer accept_retry_;
   boost::asio::steady_timer grace_;
   std::optional<boost::asio::signal_set> signals_;
-  std::size_t next_worker_ = 0;
+  std::size_t next_worker_ = 0;        // the loop whose context the next accepted socket joins
+  std::size_t next_uring_worker_ = 0;  // --io uring: the loop that serves the next connection
   std::uint64_t next_id_ = 0;
   std::atomic<std::size_t> open_{0};
   std::atomic<bool> stopping_{false};
