@@ -205,6 +205,14 @@ bool Connection<Stream>::WriteNow(Clock::time_point now) {
     }
     if (ec) sent = 0;
   }
+  if constexpr (kHandshake) {
+    // The last response and close_notify in one write (see TlsStream::WriteAndClose); the
+    // connection then closes.
+    if (session_.last_output() && stream_.WriteAndClose(out, session_.config().send_timeout)) {
+      session_.Sent(now);
+      return true;
+    }
+  }
   write_pending_ = true;
   boost::asio::async_write(stream_, boost::asio::buffer(out.substr(sent)),
                            [self = this->shared_from_this()](const error_code& ec, std::size_t) {

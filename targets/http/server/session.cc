@@ -58,6 +58,11 @@ Session::Action Session::Next(Clock::time_point now) {
   return Action::kRead;
 }
 
+bool Session::last_output() const {
+  return (close_ == Close::kAfterOutput || close_ == Close::kQuietly) && ws_ &&
+         ws_->file_remaining == 0;
+}
+
 std::span<char> Session::ReadSpace() {
   if (!ws_) ws_ = context_.pool.Acquire();
   return ws_->PrepareRead();

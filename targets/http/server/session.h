@@ -74,6 +74,9 @@ class Session {
   std::string_view Output() const;
   // All of Output() was sent.
   void Sent(Clock::time_point now);
+  // After kWrite: true when Output() is the last the connection sends (it closes once it is
+  // sent), so a stream may send it together with its own closing bytes.
+  bool last_output() const;
 
   // When the current phase times out: the idle, header, body, send or linger deadline.
   Clock::time_point deadline() const;

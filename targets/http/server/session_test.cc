@@ -9,6 +9,7 @@
 #include <fstream>
 #include <limits>
 #include <random>
+#include <vector>
 
 #include "targets/http/parse_error.h"
 #include "targets/http/server/test_support.h"
@@ -43,6 +44,7 @@ class Harness {
         case Action::kWrite:
           out += session_->Output();
           ++writes;
+          last_output.push_back(session_->last_output());
           session_->Sent(now);
           break;
         case Action::kRead: {
@@ -82,6 +84,7 @@ class Harness {
   bool closed = false;
   bool lingers = false;
   int writes = 0;
+  std::vector<bool> last_output;  // Session::last_output() at each kWrite
 
  private:
   ServerConfig config_;
@@ -219,9 +222,39 @@ TEST(HttpServerSession, StaticFileOnAClosingConnectionArrivesWhole) {
       EXPECT_EQ(r.body, body) << request;
       EXPECT_EQ(r.Header("Connection"), "close") << request;
       EXPECT_TRUE(h.closed) << request;
+      // Only the write that ends the file is the connection's last.
+      ASSERT_FALSE(h.last_output.empty());
+      EXPECT_TRUE(h.last_output.back()) << request;
+      EXPECT_EQ(std::count(h.last_output.begin(), h.last_output.end(), true), 1) << request;
+      if (body == large) {
+        EXPECT_GT(h.last_output.size(), 1u) << request;
+      }
     }
   }
   fs::remove_all(dir);
+}
+
+TEST(HttpServerSession, OnlyAnOutputAfterWhichTheConnectionClosesIsTheLast) {
+  Harness keep;
+  keep.Feed(kGet);
+  EXPECT_EQ(keep.last_output, std::vector<bool>{false});
+  // The client's end of input after an answered request: nothing more is written.
+  keep.Eof();
+  EXPECT_TRUE(keep.closed);
+  EXPECT_EQ(keep.last_output, std::vector<bool>{false});
+
+  Harness close;
+  close.Feed("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(close.last_output, std::vector<bool>{true});
+
+  Harness old;
+  old.Feed("GET / HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(old.last_output, std::vector<bool>{true});
+
+  // A request refused with 400 ends the connection: its answer is the last output.
+  Harness bad;
+  bad.Feed("GET / HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n");
+  EXPECT_EQ(bad.last_output, std::vector<bool>{true});
 }
 
 TEST(HttpServerSession, Http10ClosesUnlessItAsksForKeepAlive) {
