@@ -17,6 +17,7 @@
 
 #include "harness/fuzz/fuzz_support.h"
 #include "harness/fuzz/rfc_request.h"
+#include "harness/text/bytes_text.h"
 #include "targets/http/chunked_decoder.h"
 #include "targets/http/limits.h"
 #include "targets/http/parse_error.h"
@@ -117,8 +118,8 @@ void CheckGrammar(std::string_view input, const Decoded& decoded, const http::Li
   const rfc::ChunkedBody reading = rfc::ReadChunked(input, limits);
   PARLEY_FUZZ_CHECK(
       SameAsRfcReading(decoded, reading), "the chunked decoder agrees with an RFC 9112 reading",
-      "input: " + rfc::Escape(input) + "\nlimits: max_body " + std::to_string(limits.max_body) +
-          "\ndecoder: " + Describe(decoded) +
+      "input: " + harness::ShowBytes(input, 2000) + "\nlimits: max_body " +
+          std::to_string(limits.max_body) + "\ndecoder: " + Describe(decoded) +
           "\nRFC reading: " + kEnd[static_cast<int>(reading.end)] + " " +
           std::to_string(reading.status) + ", " + std::to_string(reading.data.size()) +
           " data bytes, " + std::to_string(reading.size) + " bytes");

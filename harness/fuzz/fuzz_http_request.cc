@@ -20,6 +20,7 @@
 #include "harness/fuzz/fuzz_support.h"
 #include "harness/fuzz/http_stream.h"
 #include "harness/fuzz/rfc_request.h"
+#include "harness/text/bytes_text.h"
 #include "targets/http/limits.h"
 #include "targets/http/parse_error.h"
 #include "targets/http/request_parser.h"
@@ -122,7 +123,7 @@ void CheckGrammar(std::string_view input, const ParsedStream& parsed, const http
   const rfc::Reading reading = rfc::Read(input, limits, kMaxRequests);
   const std::string disagreement = Disagreement(parsed, reading);
   PARLEY_FUZZ_CHECK(disagreement.empty(), "the parser agrees with an RFC 9112 reading",
-                    disagreement + "\ninput: " + rfc::Escape(input) +
+                    disagreement + "\ninput: " + harness::ShowBytes(input, 2000) +
                         "\nlimits: " + std::to_string(limits.max_request_line) +
                         (limits.allow_bare_lf ? ", bare LF allowed" : "") + "\nparser:\n" +
                         Describe(parsed) + "\nRFC reading:\n" + rfc::Describe(reading));

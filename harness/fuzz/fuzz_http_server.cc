@@ -35,6 +35,7 @@
 #include "harness/fuzz/fuzz_support.h"
 #include "harness/fuzz/http_stream.h"
 #include "harness/fuzz/rfc_request.h"
+#include "harness/text/bytes_text.h"
 #include "targets/http/parse_error.h"
 #include "targets/http/server/config.h"
 #include "targets/http/server/connection.h"
@@ -238,7 +239,8 @@ std::size_t CheckEcho(std::string_view input, const Served& served, const http::
     const rfc::Request& r = reading.requests[i];
     const bool echo = r.method != "HEAD" && rfc::DecodedPath(r) == "/echo";
     const std::string context = "request " + std::to_string(i + 1) + " of the RFC reading:\n" +
-                                rfc::Describe(reading) + "\ninput: " + rfc::Escape(input);
+                                rfc::Describe(reading) +
+                                "\ninput: " + harness::ShowBytes(input, 2000);
     if (echo) {
       PARLEY_FUZZ_CHECK(i < finals.size(), "/echo reports the RFC reading of the request",
                         "no answer; " + context);
@@ -250,9 +252,9 @@ std::size_t CheckEcho(std::string_view input, const Served& served, const http::
         const std::string expected = EchoReport(r);
         PARLEY_FUZZ_CHECK(answer.status == 200 && answer.body == expected,
                           "/echo reports the RFC reading of the request",
-                          "expected 200 with:\n" + rfc::Escape(expected, 1500) + "\ngot " +
+                          "expected 200 with:\n" + harness::ShowBytes(expected, 1500) + "\ngot " +
                               std::to_string(answer.status) + " with:\n" +
-                              rfc::Escape(answer.body, 1500) + "\n" + context);
+                              harness::ShowBytes(answer.body, 1500) + "\n" + context);
       }
       ++compared;
     }

@@ -3,6 +3,8 @@
 #include <limits>
 #include <optional>
 
+#include "harness/text/bytes_text.h"
+
 namespace parley::fuzz::rfc {
 namespace {
 
@@ -792,31 +794,6 @@ std::string DecodedPath(const Request& request) {
   return decoded;
 }
 
-std::string Escape(std::string_view bytes, std::size_t max) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size() && i < max; ++i) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c == '\\') {
-      out += "\\\\";
-    } else if (c >= 0x20 && c < 0x7f) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x";
-      out.push_back(kHex[c / 16]);
-      out.push_back(kHex[c % 16]);
-    }
-  }
-  if (bytes.size() > max) out += "...(" + std::to_string(bytes.size()) + " bytes)";
-  return out;
-}
-
 std::string Describe(const Reading& reading) {
   static constexpr const char* kFraming[] = {"none", "content-length", "chunked"};
   static constexpr const char* kEnd[] = {"clean", "incomplete", "rejected", "capped"};
@@ -827,11 +804,12 @@ std::string Describe(const Reading& reading) {
       text += "...\n";
       break;
     }
-    text += "request: " + Escape(r.method, 40) + " " + Escape(r.target, 80) + " HTTP/1." +
-            std::to_string(r.version_minor) + ", " + std::to_string(r.fields.size()) +
-            " fields, framing " + kFraming[static_cast<int>(r.framing)] + ", body " +
-            std::to_string(r.body.size()) + " bytes, " + std::to_string(r.size) +
-            " bytes in all, keep-alive " + (r.keep_alive ? "yes" : "no") + "\n";
+    text += "request: " + harness::ShowBytes(r.method, 40) + " " +
+            harness::ShowBytes(r.target, 80) + " HTTP/1." + std::to_string(r.version_minor) + ", " +
+            std::to_string(r.fields.size()) + " fields, framing " +
+            kFraming[static_cast<int>(r.framing)] + ", body " + std::to_string(r.body.size()) +
+            " bytes, " + std::to_string(r.size) + " bytes in all, keep-alive " +
+            (r.keep_alive ? "yes" : "no") + "\n";
   }
   text += std::string("end: ") + kEnd[static_cast<int>(reading.end)];
   if (reading.end == End::kRejected) text += " " + std::to_string(reading.status);

@@ -71,10 +71,6 @@ ChunkedBody ReadChunked(std::string_view bytes, const http::Limits& limits);
 // empty for the other forms.
 std::string DecodedPath(const Request& request);
 
-// `bytes` with everything but printable ASCII escaped (\r, \n, \t, \xNN), at most `max` bytes of
-// input shown.
-std::string Escape(std::string_view bytes, std::size_t max = 2000);
-
 // A readable, bounded description for property failure messages.
 std::string Describe(const Reading& reading);
 

@@ -344,10 +344,5 @@ TEST(RfcRequestTest, DecodedPath) {
   EXPECT_EQ(DecodedPath(reading.requests[2]), "");
 }
 
-TEST(RfcRequestTest, EscapeShowsEveryByte) {
-  EXPECT_EQ(Escape(std::string_view("a\r\n\t\\\0\xff", 7)), "a\\r\\n\\t\\\\\\x00\\xff");
-  EXPECT_EQ(Escape("abcdef", 3), "abc...(6 bytes)");
-}
-
 }  // namespace
 }  // namespace parley::fuzz::rfc
