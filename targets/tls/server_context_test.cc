@@ -29,13 +29,8 @@ using Socket = asio::basic_stream_socket<tcp, asio::io_context::executor_type>;
 class TlsFiles : public testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/parley-tls-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    Pem server = ca_.Issue(
-        {.common_name = "localhost", .dns_names = {"localhost"}, .ip_addresses = {"127.0.0.1"}});
-    ASSERT_TRUE(WriteTextFile(Path("server.pem"), server.certificate));
-    ASSERT_TRUE(WriteTextFile(Path("server.key"), server.private_key));
+    dir_ = WriteServerFiles(ca_, "parley-tls-");
+    ASSERT_FALSE(dir_.empty());
     ASSERT_TRUE(WriteTextFile(Path("ca.pem"), ca_.certificate()));
     CertificateSpec other_spec;
     other_spec.common_name = "other";

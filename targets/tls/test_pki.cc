@@ -147,4 +147,16 @@ bool WriteTextFile(const std::string& path, const std::string& text) {
   return ::close(fd) == 0;
 }
 
+std::string WriteServerFiles(const TestCa& ca, const std::string& prefix) {
+  std::string dir = "/tmp/" + prefix + "XXXXXX";
+  if (::mkdtemp(dir.data()) == nullptr) return "";
+  const Pem server = ca.Issue(
+      {.common_name = "localhost", .dns_names = {"localhost"}, .ip_addresses = {"127.0.0.1"}});
+  if (!WriteTextFile(dir + "/server.pem", server.certificate) ||
+      !WriteTextFile(dir + "/server.key", server.private_key)) {
+    return "";
+  }
+  return dir;
+}
+
 }  // namespace parley::tls

@@ -52,6 +52,11 @@ class TestCa {
 // Writes `text` to `path` (mode 0600); false on failure.
 bool WriteTextFile(const std::string& path, const std::string& text);
 
+// A fresh directory /tmp/<prefix>XXXXXX holding server.pem and server.key: a certificate from
+// `ca` for localhost and 127.0.0.1, and its key. Returns the directory, or "" on failure; the
+// caller removes it.
+std::string WriteServerFiles(const TestCa& ca, const std::string& prefix);
+
 }  // namespace parley::tls
 
 #endif  // PARLEY_TARGETS_TLS_TEST_PKI_H_

@@ -32,13 +32,8 @@ using ServerScript = std::function<void(Stream& stream)>;
 class TlsStreamTest : public testing::Test {
  protected:
   void SetUp() override {
-    char pattern[] = "/tmp/parley-tls-stream-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern), nullptr);
-    dir_ = pattern;
-    Pem server = ca_.Issue(
-        {.common_name = "localhost", .dns_names = {"localhost"}, .ip_addresses = {"127.0.0.1"}});
-    ASSERT_TRUE(WriteTextFile(dir_ + "/server.pem", server.certificate));
-    ASSERT_TRUE(WriteTextFile(dir_ + "/server.key", server.private_key));
+    dir_ = WriteServerFiles(ca_, "parley-tls-stream-");
+    ASSERT_FALSE(dir_.empty());
     std::string error;
     tls_ = ServerTls::Load(dir_ + "/server.pem", dir_ + "/server.key", {}, &error);
     ASSERT_NE(tls_, nullptr) << error;
