@@ -11,6 +11,7 @@
 #include <functional>
 
 #include "targets/http/server/test_support.h"
+#include "targets/http/server/workspace_hold_spec.h"
 
 namespace parley::http {
 namespace {
@@ -163,9 +164,7 @@ TEST_F(HttpServerConnection, AbortDropsTheConnection) {
   ASSERT_TRUE(RunUntil([&] { return manager_.size() == 0; }));
 }
 
-// Over a real socket: from its second request on, a waiting connection keeps its workspace (a
-// read into it is pending) for config.hold_workspace, then gives it back and waits without it.
-// Requests are answered either way.
+// Over a real socket, for the workspace-hold specification (workspace_hold_spec.h).
 class HttpServerSocketConnection : public HttpServerConnection {
  protected:
   HttpServerSocketConnection() : client_socket_(io_) {}
@@ -194,52 +193,14 @@ class HttpServerSocketConnection : public HttpServerConnection {
     });
   }
 
+  // For the workspace-hold specification (workspace_hold_spec.h):
+  void Settle() { io_.poll(); }
+  void ExpectNothingInFlight() {}
+
   boost::asio::ip::tcp::socket client_socket_;
 };
 
-TEST_F(HttpServerSocketConnection, AFirstRequestLeavesNoWorkspaceBehind) {
-  config_.hold_workspace = std::chrono::hours(1);
-  StartOverSocket();
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(RunUntil([&] { return pool_.spare() == 1; }));
-}
-
-TEST_F(HttpServerSocketConnection, ASteadyConnectionKeepsItsWorkspaceWhileItWaits) {
-  config_.hold_workspace = std::chrono::hours(1);
-  StartOverSocket();
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(RunUntil([&] { return pool_.spare() == 1; }));
-  ASSERT_TRUE(Exchange()) << received_;
-  io_.poll();
-  EXPECT_EQ(pool_.spare(), 0u);  // held by the pending read
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(Exchange()) << received_;
-  EXPECT_EQ(pool_.spare(), 0u);
-  for (const auto& response : ParseResponses(received_))
-    EXPECT_EQ(response.body, "<h1>Hola Mundo</h1>\n");
-}
-
-TEST_F(HttpServerSocketConnection, AHeldWorkspaceIsGivenBackAfterHoldWorkspace) {
-  config_.hold_workspace = 20ms;
-  StartOverSocket();
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(RunUntil([&] { return pool_.spare() == 1; }));
-  // Waiting without the workspace now; the next request is still answered.
-  ASSERT_TRUE(Exchange()) << received_;
-  EXPECT_EQ(Responses(), 3u);
-  EXPECT_EQ(manager_.size(), 1u);
-}
-
-TEST_F(HttpServerSocketConnection, TheIdleTimeoutStillClosesAConnectionThatHoldsItsWorkspace) {
-  config_.hold_workspace = std::chrono::hours(1);
-  config_.idle_timeout = 100ms;
-  StartOverSocket();
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(RunUntil([&] { return manager_.size() == 0; }));
-  EXPECT_EQ(pool_.spare(), 1u);
-}
+INSTANTIATE_TYPED_TEST_SUITE_P(Epoll, HttpServerWorkspaceHold, HttpServerSocketConnection);
 
 }  // namespace
 }  // namespace parley::http

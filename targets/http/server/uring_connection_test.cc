@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "targets/http/server/test_support.h"
+#include "targets/http/server/workspace_hold_spec.h"
 
 namespace parley::http {
 namespace {
@@ -104,6 +105,11 @@ class HttpServerUringConnection : public ::testing::Test {
 
   std::size_t Responses() { return ParseResponses(received_).size(); }
 
+  // For the workspace-hold specification (workspace_hold_spec.h):
+  void StartOverSocket() { Start(); }
+  void Settle() {}
+  void ExpectNothingInFlight() { EXPECT_EQ(loop_->in_flight(), 0u); }
+
   ServerConfig config_;
   RequestHandler handler_;
   WorkspacePool pool_;
@@ -148,47 +154,7 @@ TEST_F(HttpServerUringConnection, ConnectionCloseLingersThenCloses) {
   ASSERT_TRUE(RunUntil([&] { return manager_.size() == 0; }));
 }
 
-TEST_F(HttpServerUringConnection, AFirstRequestLeavesNoWorkspaceBehind) {
-  config_.hold_workspace = std::chrono::hours(1);
-  Start();
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(RunUntil([&] { return pool_.spare() == 1; }));
-}
-
-TEST_F(HttpServerUringConnection, ASteadyConnectionKeepsItsWorkspaceWhileItWaits) {
-  config_.hold_workspace = std::chrono::hours(1);
-  Start();
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(RunUntil([&] { return pool_.spare() == 1; }));
-  for (int i = 0; i < 3; ++i) {
-    ASSERT_TRUE(Exchange()) << received_;
-    EXPECT_EQ(pool_.spare(), 0u);  // held by the pending read
-  }
-  for (const auto& response : ParseResponses(received_))
-    EXPECT_EQ(response.body, "<h1>Hola Mundo</h1>\n");
-}
-
-TEST_F(HttpServerUringConnection, AHeldWorkspaceIsGivenBackAfterHoldWorkspace) {
-  config_.hold_workspace = 20ms;
-  Start();
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(RunUntil([&] { return pool_.spare() == 1; }));
-  ASSERT_TRUE(Exchange()) << received_;  // waiting without the workspace, still answered
-  EXPECT_EQ(Responses(), 3u);
-  EXPECT_EQ(manager_.size(), 1u);
-}
-
-TEST_F(HttpServerUringConnection, TheIdleTimeoutClosesAConnectionThatHoldsItsWorkspace) {
-  config_.hold_workspace = std::chrono::hours(1);
-  config_.idle_timeout = 100ms;
-  Start();
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(Exchange()) << received_;
-  ASSERT_TRUE(RunUntil([&] { return manager_.size() == 0; }));
-  EXPECT_EQ(pool_.spare(), 1u);
-  EXPECT_EQ(loop_->in_flight(), 0u);  // the cancelled read completed before the connection went
-}
+INSTANTIATE_TYPED_TEST_SUITE_P(Uring, HttpServerWorkspaceHold, HttpServerUringConnection);
 
 TEST_F(HttpServerUringConnection, TheHeaderTimeoutAnswers408) {
   config_.header_timeout = 100ms;
