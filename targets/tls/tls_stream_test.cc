@@ -119,19 +119,29 @@ class TlsStreamTest : public testing::Test {
   static inline TlsStreamTest* current = nullptr;
 };
 
-// The server reads one message, answers "pong" and closes.
-void AnswerPong(Stream& stream) {
-  auto buffer = std::make_shared<std::string>(64, '\0');
-  stream.async_read_some(
-      asio::buffer(*buffer), [&stream, buffer](const error_code& ec, std::size_t) {
-        if (ec) return stream.close();
-        asio::async_write(stream, asio::buffer(std::string_view("pong")),
-                          [&stream](const error_code&, std::size_t) { stream.close(); });
-      });
+// A server script: one read of at most `size` bytes, then `then` (a read error closes).
+ServerScript AfterOneRead(std::size_t size, std::function<void(Stream&)> then) {
+  return [size, then](Stream& stream) {
+    auto buffer = std::make_shared<std::string>(size, '\0');
+    stream.async_read_some(asio::buffer(*buffer),
+                           [&stream, buffer, then](const error_code& ec, std::size_t) {
+                             if (ec) return stream.close();
+                             then(stream);
+                           });
+  };
 }
 
+// Writes `text` (a literal) with async_write, then closes.
+void Answer(Stream& stream, std::string_view text) {
+  asio::async_write(stream, asio::buffer(text),
+                    [&stream](const error_code&, std::size_t) { stream.close(); });
+}
+
+// The server reads one message, answers "pong" and closes.
+const ServerScript kAnswerPong = AfterOneRead(64, [](Stream& stream) { Answer(stream, "pong"); });
+
 TEST_F(TlsStreamTest, SessionTicketsWaitForTheFirstWriteAndGoOutWithIt) {
-  std::thread server = Serve(AnswerPong);
+  std::thread server = Serve(kAnswerPong);
   auto client = Connect(false);
   // OpenSSL alone would have sent two tickets right after the handshake.
   EXPECT_FALSE(Readable(*client, 300)) << "the server sent something before it had to";
@@ -144,7 +154,7 @@ TEST_F(TlsStreamTest, SessionTicketsWaitForTheFirstWriteAndGoOutWithIt) {
   server.join();
 
   // A resumption gets one, as from OpenSSL.
-  std::thread again = Serve(AnswerPong);
+  std::thread again = Serve(kAnswerPong);
   auto resumed = Connect(true);
   EXPECT_TRUE(SSL_session_reused(resumed->native_handle()));
   asio::write(*resumed, asio::buffer(std::string_view("ping")));
@@ -165,14 +175,9 @@ TEST_F(TlsStreamTest, AConnectionThatNeverWritesSendsNoTicket) {
 
 TEST_F(TlsStreamTest, WriteAndCloseSendsTheLastBytesThenCloseNotifyThenFin) {
   bool taken = false;
-  std::thread server = Serve([&taken](Stream& stream) {
-    auto buffer = std::make_shared<std::string>(64, '\0');
-    stream.async_read_some(asio::buffer(*buffer),
-                           [&stream, &taken, buffer](const error_code& ec, std::size_t) {
-                             if (ec) return stream.close();
-                             taken = stream.WriteAndClose("bye", std::chrono::seconds(2));
-                           });
-  });
+  std::thread server = Serve(AfterOneRead(64, [&taken](Stream& stream) {
+    taken = stream.WriteAndClose("bye", std::chrono::seconds(2));
+  }));
   auto client = Connect(false);
   asio::write(*client, asio::buffer(std::string_view("ping")));
   error_code end;
@@ -188,17 +193,11 @@ TEST_F(TlsStreamTest, WriteAndCloseSendsTheLastBytesThenCloseNotifyThenFin) {
 
 TEST_F(TlsStreamTest, WriteAndCloseDeclinesWhileThePeersBytesAreUnread) {
   int taken = -1;
-  std::thread server = Serve([&taken](Stream& stream) {
-    auto buffer = std::make_shared<std::string>(4, '\0');
-    // Reads "ping" only; "more" arrived with it and waits in the stream.
-    stream.async_read_some(
-        asio::buffer(*buffer), [&stream, &taken, buffer](const error_code& ec, std::size_t) {
-          if (ec) return stream.close();
-          taken = stream.WriteAndClose("bye", std::chrono::seconds(2));
-          asio::async_write(stream, asio::buffer(std::string_view("bye")),
-                            [&stream](const error_code&, std::size_t) { stream.close(); });
-        });
-  });
+  // Reads "ping" only; "more" arrived with it and waits in the stream.
+  std::thread server = Serve(AfterOneRead(4, [&taken](Stream& stream) {
+    taken = stream.WriteAndClose("bye", std::chrono::seconds(2));
+    Answer(stream, "bye");
+  }));
   auto client = Connect(false);
   // Two records in one TCP write: the first waits in the client's memory BIO (Asio's SSL stream
   // sends only when an operation flushes it), the second's write sends both.
@@ -219,17 +218,11 @@ TEST_F(TlsStreamTest, WriteAndCloseDeclinesWhileThePeersBytesAreUnread) {
 
 TEST_F(TlsStreamTest, WriteAndCloseDeclinesMoreThanItsLimitAndBeforeTheHandshake) {
   int oversized = -1;
-  std::thread server = Serve([&oversized](Stream& stream) {
-    auto buffer = std::make_shared<std::string>(64, '\0');
-    stream.async_read_some(
-        asio::buffer(*buffer), [&stream, &oversized, buffer](const error_code& ec, std::size_t) {
-          if (ec) return stream.close();
-          const std::string big(Stream::kMaxFinalWrite + 1, 'x');
-          oversized = stream.WriteAndClose(big, std::chrono::seconds(2));
-          asio::async_write(stream, asio::buffer(std::string_view("pong")),
-                            [&stream](const error_code&, std::size_t) { stream.close(); });
-        });
-  });
+  std::thread server = Serve(AfterOneRead(64, [&oversized](Stream& stream) {
+    const std::string big(Stream::kMaxFinalWrite + 1, 'x');
+    oversized = stream.WriteAndClose(big, std::chrono::seconds(2));
+    Answer(stream, "pong");
+  }));
   auto client = Connect(false);
   asio::write(*client, asio::buffer(std::string_view("ping")));
   error_code end;
